@@ -1,0 +1,3 @@
+module github.com/ccgw-bridge/ccgw-bridge
+
+go 1.26
