@@ -1,0 +1,94 @@
+package core
+
+import (
+	"slices"
+
+	"github.com/ccgw-bridge/ccgw-bridge/store"
+)
+
+// AgentState is an agent's working state as derived from its CC-Gateway events.
+type AgentState int
+
+const (
+	StateUnknown   AgentState = iota // no event seen yet
+	StateSignedOut                   // AgentOther_ShutdownService, or never signed in
+	StateIdle                        // AgentState_Ready and the cancel-* events
+	StateBusy                        // not ready (AgentState_SetNotReady_Success)
+	StateRinging                     // AgentEvent_Ringing / AgentOther_PhoneAlerting
+	StateTalking                     // AgentEvent_Talking
+	StateWrapUp                      // AgentState_Work
+	StateRest                        // AgentState_SetRest_Success
+	StateOccupied                    // AgentState_Busy: handling a call that has not connected yet
+)
+
+// AgentView is what the bridge knows of an agent from its event log: the state snapshot every
+// stream starts with.
+type AgentView struct {
+	AgentID      string
+	State        AgentState
+	ActiveCalls  []string // call ids the agent is part of, oldest first
+	LastSeq      uint64
+	LastPos      uint64
+	SignedInByEv bool // an AgentOther_InService was seen after the last shutdown
+}
+
+// apply folds one event into the view. It mirrors the CC-Gateway event semantics of the
+// protocol reference §6; unknown event types change nothing but the sequence.
+func (v *AgentView) apply(ev *store.Event) {
+	v.LastSeq, v.LastPos = ev.Seq, ev.Pos
+	switch ev.Type {
+	case "AgentOther_InService":
+		v.SignedInByEv = true
+		v.ActiveCalls = nil
+	case "AgentOther_ShutdownService":
+		v.State, v.SignedInByEv, v.ActiveCalls = StateSignedOut, false, nil
+	case "AgentState_Ready", "AgentState_CancelNotReady_Success", "AgentState_CancelWork_Success",
+		"AgentState_CancelRest_Success":
+		v.State = StateIdle
+	case "AgentState_SetNotReady_Success":
+		v.State = StateBusy
+	case "AgentState_Work":
+		v.State = StateWrapUp
+	case "AgentState_SetRest_Success":
+		v.State = StateRest
+	case "AgentState_Busy":
+		v.State = StateOccupied
+	case "AgentOther_PhoneAlerting", "AgentEvent_Ringing":
+		v.State = StateRinging
+		v.addCall(ev.CallID)
+	case "AgentEvent_Talking", "AgentEvent_Auto_Answer":
+		v.State = StateTalking
+		v.addCall(ev.CallID)
+	case "AgentEvent_Customer_Alerting", "AgentEvent_Incoming_CallInfo":
+		v.addCall(ev.CallID)
+	case "AgentEvent_Call_Release", "AgentEvent_Inside_Call_Fail", "AgentEvent_Connect_Fail",
+		"AgentEvent_Call_Out_Fail":
+		v.dropCall(ev.CallID)
+	case "AgentEvent_SuccTransResult":
+		if ev.Result == "0" { // the session now belongs to the target
+			v.dropCall(ev.CallID)
+		}
+	}
+}
+
+func (v *AgentView) addCall(id string) {
+	if id != "" && !slices.Contains(v.ActiveCalls, id) {
+		v.ActiveCalls = append(v.ActiveCalls, id)
+	}
+}
+
+func (v *AgentView) dropCall(id string) {
+	if i := slices.Index(v.ActiveCalls, id); i >= 0 {
+		v.ActiveCalls = slices.Delete(v.ActiveCalls, i, i+1)
+	}
+	if len(v.ActiveCalls) == 0 && (v.State == StateTalking || v.State == StateRinging || v.State == StateOccupied) {
+		// The gateway follows a release with AgentState_Ready or AgentState_Work; until then the
+		// agent is between calls, which clients see as idle-pending.
+		v.State = StateIdle
+	}
+}
+
+func (v AgentView) clone() AgentView {
+	v.ActiveCalls = slices.Clone(v.ActiveCalls)
+	return v
+}

@@ -1,0 +1,212 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ccgw-bridge/ccgw-bridge/store"
+)
+
+// StreamParams selects what a stream carries.
+type StreamParams struct {
+	AgentIDs    []string // empty: every agent
+	EventTypes  []string // empty: every event type
+	ResumeAfter string   // a cursor from an earlier stream; empty: start live
+	Heartbeat   time.Duration
+}
+
+// StreamMsg is one message of a stream; exactly one field is set.
+type StreamMsg struct {
+	Snapshot  *Snapshot
+	Event     *Logged
+	Gap       *GapMsg
+	Heartbeat *HeartbeatMsg
+}
+
+// Snapshot is the first message of every stream: the state of each agent in scope.
+type Snapshot struct {
+	Agents []AgentSnapshot
+	Cursor string // where the stream continues from
+}
+
+// AgentSnapshot joins what the store says of an agent's session with what its events say.
+type AgentSnapshot struct {
+	View    AgentView
+	Session *store.Session // nil: the bridge holds no session for the agent
+}
+
+// GapMsg says events the client asked for are gone (retention, or a restarted log).
+type GapMsg struct {
+	AgentID      string
+	FromSeq      uint64 // 0: unknown; the gap starts after the last sequence the client saw
+	ToSeq        uint64
+	ResumeCursor string
+	Reason       string
+}
+
+// HeartbeatMsg keeps an idle stream alive; its cursor is a safe resume point.
+type HeartbeatMsg struct {
+	Time   time.Time
+	Cursor string
+}
+
+// Stream sends the snapshot, then the retained events after ResumeAfter (with gap markers for
+// any that retention dropped), then live events, until ctx ends, send fails, or the client falls
+// behind (a *SlowSubscriberError carrying the last delivered cursor). Per agent, events arrive
+// in order, each once after the cursor.
+func (c *Core) Stream(ctx context.Context, p StreamParams, send func(StreamMsg) error) error {
+	var resume *cursor
+	if p.ResumeAfter != "" {
+		cur, err := parseCursor(p.ResumeAfter)
+		if err != nil {
+			return err
+		}
+		resume = &cur
+	}
+	if p.Heartbeat <= 0 {
+		p.Heartbeat = c.opts.Heartbeat
+	}
+	sub, head, epoch, views := c.hub.subscribe(p.AgentIDs, p.EventTypes, c.opts.SubscriberBuffer)
+	defer c.hub.unsubscribe(sub)
+
+	// delivered is the position up to which the client has everything it asked for.
+	delivered := head
+	if resume != nil && resume.epoch == epoch {
+		delivered = resume.pos
+	} else if resume != nil {
+		delivered = 0
+	}
+	snap, err := c.snapshot(ctx, p.AgentIDs, views)
+	if err != nil {
+		return err
+	}
+	snap.Cursor = cursor{epoch: epoch, pos: delivered}.String()
+	if err := send(StreamMsg{Snapshot: snap}); err != nil {
+		return err
+	}
+	if resume != nil {
+		if resume.epoch != epoch {
+			gap := &GapMsg{Reason: "the cursor comes from an earlier event log of this bridge (restarted); sequences may have restarted", ResumeCursor: snap.Cursor}
+			if err := send(StreamMsg{Gap: gap}); err != nil {
+				return err
+			}
+		}
+		if delivered, err = c.replay(ctx, p, sub, epoch, delivered, head, send); err != nil {
+			return err
+		}
+	}
+	return c.live(ctx, p, sub, epoch, delivered, send)
+}
+
+// replay sends gap markers and the retained events in (after, head].
+func (c *Core) replay(ctx context.Context, p StreamParams, sub *subscriber, epoch string, after, head uint64, send func(StreamMsg) error) (uint64, error) {
+	gaps, err := c.st.Gaps(ctx, p.AgentIDs, after)
+	if err != nil {
+		return after, err
+	}
+	resumeCur := cursor{epoch: epoch, pos: after}.String()
+	for _, g := range gaps {
+		msg := &GapMsg{AgentID: g.AgentID, FromSeq: g.FromSeq, ToSeq: g.ToSeq, ResumeCursor: resumeCur,
+			Reason: "events older than the bridge's retention were dropped"}
+		if err := send(StreamMsg{Gap: msg}); err != nil {
+			return after, err
+		}
+	}
+	pos := after
+	for pos < head {
+		evs, err := c.st.Read(ctx, p.AgentIDs, pos, 512)
+		if err != nil {
+			return pos, err
+		}
+		if len(evs) == 0 {
+			break
+		}
+		for i := range evs {
+			if evs[i].Pos > head {
+				return pos, nil // the live part delivers it
+			}
+			pos = evs[i].Pos
+			ev := &Logged{Event: evs[i], Cursor: cursor{epoch: epoch, pos: pos}.String()}
+			if !sub.wants(ev) {
+				continue
+			}
+			if err := send(StreamMsg{Event: ev}); err != nil {
+				return pos, err
+			}
+		}
+	}
+	return head, nil
+}
+
+func (c *Core) live(ctx context.Context, p StreamParams, sub *subscriber, epoch string, delivered uint64, send func(StreamMsg) error) error {
+	hb := time.NewTimer(p.Heartbeat)
+	defer hb.Stop()
+	for {
+		select {
+		case ev := <-sub.ch:
+			if ev.Pos <= delivered {
+				continue // already sent by the replay (a cursor newer than the subscription point)
+			}
+			if err := send(StreamMsg{Event: ev}); err != nil {
+				return err
+			}
+			delivered = ev.Pos
+			hb.Reset(p.Heartbeat)
+		case <-sub.gone:
+			return &SlowSubscriberError{Cursor: cursor{epoch: epoch, pos: delivered}.String(), Buffer: c.opts.SubscriberBuffer}
+		case <-hb.C:
+			if pos, ok := c.hub.caughtUp(sub); ok && pos > delivered {
+				delivered = pos
+			}
+			msg := &HeartbeatMsg{Time: time.Now().UTC(), Cursor: cursor{epoch: epoch, pos: delivered}.String()}
+			if err := send(StreamMsg{Heartbeat: msg}); err != nil {
+				return err
+			}
+			hb.Reset(p.Heartbeat)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// snapshot joins the agents' views with their stored sessions.
+func (c *Core) snapshot(ctx context.Context, agents []string, views []AgentView) (*Snapshot, error) {
+	snap := &Snapshot{}
+	seen := map[string]bool{}
+	for _, v := range views {
+		s, err := c.st.GetSession(ctx, v.AgentID)
+		as := AgentSnapshot{View: v}
+		switch {
+		case err == nil:
+			as.Session = &s
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+		seen[v.AgentID] = true
+		snap.Agents = append(snap.Agents, as)
+	}
+	defer slices.SortFunc(snap.Agents, func(a, b AgentSnapshot) int { return strings.Compare(a.View.AgentID, b.View.AgentID) })
+	if len(agents) > 0 {
+		return snap, nil
+	}
+	// An all-agents stream also lists held sessions whose agents have no event yet.
+	after := ""
+	for {
+		ss, err := c.st.ListSessions(ctx, after, 500)
+		if err != nil {
+			return nil, err
+		}
+		if len(ss) == 0 {
+			return snap, nil
+		}
+		for i := range ss {
+			if !seen[ss[i].AgentID] {
+				snap.Agents = append(snap.Agents, AgentSnapshot{View: AgentView{AgentID: ss[i].AgentID}, Session: &ss[i]})
+			}
+		}
+		after = ss[len(ss)-1].AgentID
+	}
+}
