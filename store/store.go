@@ -16,13 +16,20 @@ var ErrNotFound = errors.New("store: not found")
 // ErrClosed is returned by every method once the store has been closed.
 var ErrClosed = errors.New("store: closed")
 
-// Store is everything the core needs from a backend.
+// ErrInvalidArgument is returned (wrapped, with the offending argument named) for an empty agent
+// id, key or owner, a limit below 1 or a non-positive ttl. Backends never panic on bad input.
+var ErrInvalidArgument = errors.New("store: invalid argument")
+
+// Store is everything the core needs from a backend. All methods are safe for concurrent use.
+// Every method first fails with ctx.Err() when ctx is already done and with ErrClosed once the
+// store is closed.
 type Store interface {
 	Sessions
 	Leases
 	Events
 	Idempotency
-	// Close releases the backend's resources; later calls fail with ErrClosed.
+	// Close releases the backend's resources and makes running Watch calls return ErrClosed;
+	// later calls, a second Close included, fail with ErrClosed.
 	Close() error
 }
 
@@ -60,28 +67,35 @@ type Session struct {
 	Revision uint64
 }
 
-// ErrConflict is returned by PutSession when the caller's Revision is stale.
+// ErrConflict is returned by PutSession when the caller's Revision is stale (a non-zero Revision
+// for a session that does not exist is stale too), and by CompleteRequest for a record that is
+// already done.
 var ErrConflict = errors.New("store: revision conflict")
 
 // Sessions stores agent sessions, keyed by agent id.
 type Sessions interface {
-	// PutSession creates or replaces the session and returns it with its new Revision.
+	// PutSession creates or replaces the session and returns it with its new Revision. Revision 0
+	// writes unconditionally. Revisions are never reused within a store, not even after a delete,
+	// so a Revision read before a delete cannot match a session created after it.
 	PutSession(ctx context.Context, s Session) (Session, error)
+	// GetSession returns the session or ErrNotFound. The result shares nothing with the store.
 	GetSession(ctx context.Context, agentID string) (Session, error)
 	// DeleteSession removes the session; deleting a missing session is not an error.
 	DeleteSession(ctx context.Context, agentID string) error
 	// ListSessions returns up to limit sessions with AgentID > after, ordered by AgentID as
-	// strings compare. An empty result means the listing is complete.
+	// strings compare. An empty result means the listing is complete. limit must be >= 1.
 	ListSessions(ctx context.Context, after string, limit int) ([]Session, error)
 }
 
 // Leases give one replica at a time the right to run an agent's poller: a second poller would
 // steal events from the first (the gateway hands each event to whichever poll asks first).
 type Leases interface {
-	// AcquireLease takes or renews the lease on key for owner, valid for ttl. It returns false
-	// (and no error) while another owner holds an unexpired lease.
+	// AcquireLease takes or renews the lease on key for owner, valid for ttl from now. It returns
+	// false (and no error) while another owner holds an unexpired lease. A lease whose ttl has
+	// fully elapsed is expired and may be taken by anyone.
 	AcquireLease(ctx context.Context, key, owner string, ttl time.Duration) (bool, error)
-	// ReleaseLease gives the lease up if owner holds it; otherwise it does nothing.
+	// ReleaseLease gives the lease up if owner holds it (expired or not); otherwise it does
+	// nothing.
 	ReleaseLease(ctx context.Context, key, owner string) error
 }
 
@@ -100,7 +114,9 @@ type Event struct {
 
 	CallID, Caller, Called, OtherPhone, Feature, MediaType, Result, Reason string
 
-	Content []byte // the event's raw JSON content ("null" when absent)
+	// Content is the event's raw JSON content ("null" when absent). Append keeps the slice as
+	// given and Read hands out slices shared with the store: neither side modifies it afterwards.
+	Content []byte
 }
 
 // Gap describes events of one agent that a reader asked for but the log no longer retains.
@@ -114,31 +130,61 @@ type Gap struct {
 }
 
 // Retention bounds each agent's log: the oldest events are dropped once either limit is passed.
+// An event's age is measured on the backend's clock from when it was appended (not ReceivedAt);
+// an event is dropped once its age exceeds MaxAge. Zero or negative fields mean the default.
 type Retention struct {
 	MaxEvents int           // per agent; default 10,000
 	MaxAge    time.Duration // default 1 hour
 }
 
+// Retention defaults.
+const (
+	DefaultMaxEvents = 10_000
+	DefaultMaxAge    = time.Hour
+)
+
+// WithDefaults returns r with every unset (zero or negative) field replaced by its default.
+func (r Retention) WithDefaults() Retention {
+	if r.MaxEvents <= 0 {
+		r.MaxEvents = DefaultMaxEvents
+	}
+	if r.MaxAge <= 0 {
+		r.MaxAge = DefaultMaxAge
+	}
+	return r
+}
+
 // Events is the per-agent event log with a store-wide position for resuming and tailing.
 type Events interface {
-	// Append logs events for one agent in order, assigning Seq and Pos (fields set by the caller
-	// are ignored), and returns them as stored. Readers and watchers see them once it returns.
+	// Append logs events for one agent in order, assigning Seq and Pos (AgentID, Seq and Pos set
+	// by the caller are ignored), and returns them as stored. Readers and watchers see them once
+	// it returns, and never see a position before all smaller positions are visible, so a reader
+	// that advances its cursor to the last Pos it read cannot skip an event. Appending no events
+	// does nothing and returns nil.
 	Append(ctx context.Context, agentID string, evs ...Event) ([]Event, error)
 	// Read returns retained events with Pos > after, in Pos order, for the listed agents (all
-	// agents when agentIDs is empty), at most limit of them.
+	// agents when agentIDs is empty; duplicates and unknown ids are ignored), at most limit
+	// (>= 1) of them.
 	Read(ctx context.Context, agentIDs []string, after uint64, limit int) ([]Event, error)
 	// Gaps reports, for the listed agents (all when empty), events with Pos > after that were
-	// dropped by retention. No gap for an agent means nothing after `after` was lost.
+	// dropped by retention, at most one Gap per agent, ordered by AgentID. No gap for an agent
+	// means nothing after `after` was lost. Events removed by DeleteEvents are not gaps.
 	Gaps(ctx context.Context, agentIDs []string, after uint64) ([]Gap, error)
 	// Head returns the position of the newest event appended (0 when none) and the backend's
 	// epoch: a value that changes when positions restart (a new in-memory store), so a cursor
 	// from another epoch can be recognised instead of silently misread.
 	Head(ctx context.Context) (pos uint64, epoch string, err error)
-	// Watch calls notify (from a backend goroutine, never concurrently with itself) with the new
-	// head position after appends, coalescing bursts, until ctx ends. notify must not block long.
+	// Watch blocks until ctx ends (returning ctx.Err()) or the store closes (returning
+	// ErrClosed), calling notify on the calling goroutine, never concurrently with itself. Once
+	// registered it calls notify with the current head (0 when empty), so nothing appended around
+	// the registration is missed; after that it calls notify only with a head greater than the
+	// previous one, after appends. Bursts coalesce: when notify returns, the next call carries
+	// the newest head. notify should not block long; while it runs, appends are not held up.
 	Watch(ctx context.Context, notify func(head uint64)) error
 	// DeleteEvents drops an agent's whole log (sign-out of an agent that will not come back is
-	// not a reason; this exists for tests and operator clean-up).
+	// not a reason; this exists for tests and operator clean-up). The agent's next Append starts
+	// again at Seq 1; Pos keeps increasing and Head does not move back. Deleting an unknown
+	// agent's log is not an error.
 	DeleteEvents(ctx context.Context, agentID string) error
 }
 
@@ -164,10 +210,13 @@ type IdemRecord struct {
 
 // Idempotency stores command outcomes by request id for a time-to-live.
 type Idempotency interface {
-	// ReserveRequest creates a pending record for key unless one exists. It returns the record
-	// and true when this call created it, or the existing record and false.
+	// ReserveRequest creates a pending record for key unless an unexpired one exists. It returns
+	// the record and true when this call created it, or the existing record (with its own
+	// fingerprint; comparing is the caller's job) and false. The record expires ttl after its
+	// creation, whether it is done by then or not; an expired key can be reserved again.
 	ReserveRequest(ctx context.Context, key, fingerprint string, ttl time.Duration) (IdemRecord, bool, error)
-	// CompleteRequest stores the outcome of a pending record and marks it done.
+	// CompleteRequest stores the outcome of a pending record and marks it done. It fails with
+	// ErrNotFound when the record is missing or expired, and ErrConflict when it is already done.
 	CompleteRequest(ctx context.Context, key string, result []byte) error
 	// GetRequest returns the record for key, or ErrNotFound once it expired or never existed.
 	GetRequest(ctx context.Context, key string) (IdemRecord, error)

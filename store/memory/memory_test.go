@@ -1,0 +1,31 @@
+package memory
+
+import (
+	"context"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/ccgw-bridge/ccgw-bridge/store"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestSmoke(t *testing.T) {
+	ctx := context.Background()
+	s := New(Options{})
+	defer s.Close()
+	if _, err := s.Append(ctx, "1001", store.Event{Type: "AgentState_Ready"}, store.Event{Type: "AgentOther_PhoneAlerting"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(ctx, "1002", store.Event{Type: "AgentState_Ready"}); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.Read(ctx, nil, 0, 10)
+	if err != nil || len(evs) != 3 || evs[0].Pos != 1 || evs[2].AgentID != "1002" || evs[1].Seq != 2 {
+		t.Fatalf("Read = %+v, %v", evs, err)
+	}
+	if _, err := s.PutSession(ctx, store.Session{AgentID: "1001"}); err != nil {
+		t.Fatal(err)
+	}
+}
