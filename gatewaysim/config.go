@@ -1,0 +1,116 @@
+package gatewaysim
+
+import (
+	"log/slog"
+	"strconv"
+	"time"
+)
+
+// Agent is one entry of the simulated CTI agent directory.
+type Agent struct {
+	ID       string  `json:"id" yaml:"id"`             // work number, decimal 101–999999
+	Password string  `json:"password" yaml:"password"` // compared verbatim at sign-in
+	Phone    string  `json:"phone" yaml:"phone"`       // bound soft-phone; "" accepts any phonenum
+	Skills   []int64 `json:"skills" yaml:"skills"`     // skill queues the agent is configured for
+}
+
+// Queue is a skill queue.
+type Queue struct {
+	ID   int64  `json:"id" yaml:"id"`
+	Name string `json:"name" yaml:"name"`
+}
+
+// Retcodes the simulator can be told to use for a stale or unknown GUID.
+const (
+	StaleGUIDNoRight      = "000-003" // default; real gateways answer "no right to invite resouce"
+	StaleGUIDNotSignedIn  = "100-006"
+	defaultGUIDInterval   = 60 * time.Second
+	defaultGUIDTimeout    = 120 * time.Second
+	defaultPollWait       = 10 * time.Second
+	defaultHeartbeat      = 120 * time.Second
+	defaultMaxQueuedEvent = 1000
+)
+
+// Config configures a Sim. Zero values take the gateway's documented defaults.
+type Config struct {
+	Agents []Agent
+	Queues []Queue
+
+	// AuthMode is the gateway's AUTHMODE: 1 static GUID, 2 dynamic (default).
+	AuthMode int
+	// GUIDInterval is how often a dynamic GUID rotates (GUIDINTERVAL, default 60 s).
+	GUIDInterval time.Duration
+	// GUIDTimeout is how long a GUID stays valid after it was issued once it
+	// has been replaced (GUIDTIMEOUT, default 120 s).
+	GUIDTimeout time.Duration
+	// PollWait is how long an event poll is held when no event is queued (default 10 s).
+	PollWait time.Duration
+	// HeartbeatTimeout signs out an agent that has not polled for this long (default 120 s).
+	HeartbeatTimeout time.Duration
+	// StaleGUIDRetcode is answered for a wrong, replaced or expired GUID of
+	// a signed-in agent: StaleGUIDNoRight (default) or StaleGUIDNotSignedIn.
+	StaleGUIDRetcode string
+	// AutoJoinSkills makes sign-in join every configured skill queue at once.
+	// Off by default: on the real gateway an agent joins queues with resetskill.
+	AutoJoinSkills bool
+	// MaxQueuedEvents bounds each agent's event queue; the oldest event is
+	// dropped when it is full (default 1000).
+	MaxQueuedEvents int
+	// EnableDebugRoutes serves GET /sim/v1/debug/agents/{id}/guid, which
+	// reveals the current GUID. Off by default so the control API never
+	// leaks a credential by accident.
+	EnableDebugRoutes bool
+
+	Clock  Clock        // nil = real time
+	Logger *slog.Logger // nil = discard
+}
+
+func (c Config) withDefaults() Config {
+	if c.AuthMode != 1 {
+		c.AuthMode = 2
+	}
+	if c.GUIDInterval <= 0 {
+		c.GUIDInterval = defaultGUIDInterval
+	}
+	if c.GUIDTimeout <= 0 {
+		c.GUIDTimeout = defaultGUIDTimeout
+	}
+	if c.PollWait <= 0 {
+		c.PollWait = defaultPollWait
+	}
+	if c.HeartbeatTimeout <= 0 {
+		c.HeartbeatTimeout = defaultHeartbeat
+	}
+	if c.StaleGUIDRetcode != StaleGUIDNotSignedIn {
+		c.StaleGUIDRetcode = StaleGUIDNoRight
+	}
+	if c.MaxQueuedEvents <= 0 {
+		c.MaxQueuedEvents = defaultMaxQueuedEvent
+	}
+	if c.Clock == nil {
+		c.Clock = realClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// DemoConfig is the demo directory: agents 1001–1004 with password
+// "demo-<id>" and phone "7<id>"; queue 1 "General" (all four agents) and
+// queue 2 "Billing" (1003, 1004). Timing fields are left at the defaults.
+func DemoConfig() Config {
+	var agents []Agent
+	for id := 1001; id <= 1004; id++ {
+		s := strconv.Itoa(id)
+		skills := []int64{1}
+		if id >= 1003 {
+			skills = append(skills, 2)
+		}
+		agents = append(agents, Agent{ID: s, Password: "demo-" + s, Phone: "7" + s, Skills: skills})
+	}
+	return Config{
+		Agents: agents,
+		Queues: []Queue{{ID: 1, Name: "General"}, {ID: 2, Name: "Billing"}},
+	}
+}

@@ -1,0 +1,94 @@
+package gatewaysim
+
+import (
+	"net/http"
+	"strconv"
+)
+
+const gwPrefix = "/agentgateway/resource/"
+
+// Op names are the gateway's log names; fault injection selects routes by them.
+const (
+	OpLogin          = "login"
+	OpForceLogin     = "forceLogin"
+	OpLogout         = "logout"
+	OpForceLogout    = "forceLogout"
+	OpResetSkill     = "resetSkill"
+	OpSayFree        = "sayFree"
+	OpSayBusy        = "sayBusy"
+	OpRest           = "rest"
+	OpCancelRest     = "cancelRest"
+	OpGetAgentEvent  = "getAgentEvent"
+	OpCallInnerSkill = "callInnerSkill"
+	OpAnswer         = "answer"
+	OpRelease        = "release"
+	OpTransfer       = "transfer"
+)
+
+// routeGateway registers the CC-Gateway surface. Every route except the
+// event poll is bound to its single documented method, so the mux answers
+// any other method with HTTP 405 and an Allow header. The poll is the one
+// interface with a documented wrong-method code (000-001), so it accepts
+// every method and answers that retcode itself.
+func (s *Sim) routeGateway() {
+	p := gwPrefix
+	s.gateway("PUT "+p+"onlineagent/{agentid}", OpLogin, s.login(false))
+	s.gateway("PUT "+p+"onlineagent/{agentid}/forcelogin", OpForceLogin, s.login(true))
+	s.gateway("DELETE "+p+"onlineagent/{agentid}/logout", OpLogout, s.logout)
+	s.gateway("DELETE "+p+"onlineagent/{agentid}/forcelogout", OpForceLogout, s.forceLogout)
+	s.gateway("POST "+p+"onlineagent/{agentid}/resetskill/{autoflag}", OpResetSkill, s.resetSkill)
+	s.gateway("POST "+p+"onlineagent/{agentid}/sayfree", OpSayFree, s.sayFree)
+	s.gateway("POST "+p+"onlineagent/{agentid}/saybusy", OpSayBusy, s.sayBusy)
+	s.gateway("POST "+p+"onlineagent/{agentid}/rest/{time}/{restcause}", OpRest, s.rest)
+	s.gateway("POST "+p+"onlineagent/{agentid}/cancelrest", OpCancelRest, s.cancelRest)
+	s.gateway(p+"agentevent/{agentid}", OpGetAgentEvent, s.poll)
+	s.gateway("PUT "+p+"voicecall/{agentid}/callinnerskill", OpCallInnerSkill, s.callInnerSkill)
+	s.gateway("PUT "+p+"voicecall/{agentid}/answer", OpAnswer, s.answer)
+	s.gateway("DELETE "+p+"voicecall/{agentid}/release", OpRelease, s.releaseVoice)
+	s.gateway("POST "+p+"mediacall/{agentid}/transfer", OpTransfer, s.transfer)
+}
+
+type gwFunc func(r *http.Request, agentID string) reply
+
+// gateway wraps a handler with fault injection and logging. Logs carry the
+// op, agent id and retcode only: never a GUID, password or body.
+func (s *Sim) gateway(pattern, op string, h gwFunc) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("agentid")
+		if s.injectFault(w, r, op) {
+			return
+		}
+		rep := h(r, id)
+		s.log.Debug("gateway request", "op", op, "agent", id, "retcode", rep.env.Retcode)
+		writeEnvelope(w, rep)
+	})
+}
+
+// validAgentID reports whether id is a work number in the documented
+// range 101–999999.
+func validAgentID(id string) bool {
+	if id == "" || len(id) > 6 || id[0] == '0' {
+		return false
+	}
+	n, err := strconv.Atoi(id)
+	return err == nil && n >= 101 && n <= 999999
+}
+
+// authLocked checks that agent id is signed in and that the request's Guid
+// header authenticates the session. The caller holds s.mu.
+func (s *Sim) authLocked(r *http.Request, id string) (*agent, *reply) {
+	if !validAgentID(id) {
+		rep := failReply(rcInvalidParam)
+		return nil, &rep
+	}
+	a := s.agents[id]
+	if a == nil || a.sess == nil || a.sess.ended {
+		rep := failReply(rcNotSignedIn)
+		return nil, &rep
+	}
+	if !a.sess.guidValid(r.Header.Get("Guid"), s.now(), s.cfg.GUIDTimeout) {
+		rep := failReply(s.cfg.StaleGUIDRetcode)
+		return nil, &rep
+	}
+	return a, nil
+}
