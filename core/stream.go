@@ -147,6 +147,11 @@ func (c *Core) live(ctx context.Context, p StreamParams, sub *subscriber, epoch 
 	for {
 		select {
 		case ev := <-sub.ch:
+			select {
+			case <-sub.gone: // cut off: stop at once rather than drain a buffer that has a hole after it
+				return &SlowSubscriberError{Cursor: cursor{epoch: epoch, pos: delivered}.String(), Buffer: c.opts.SubscriberBuffer}
+			default:
+			}
 			if ev.Pos <= delivered {
 				continue // already sent by the replay (a cursor newer than the subscription point)
 			}

@@ -1,0 +1,191 @@
+package core_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ccgw-bridge/ccgw-bridge/core"
+	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
+	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
+	"github.com/ccgw-bridge/ccgw-bridge/store"
+)
+
+func TestSignInStartsOnePollerAndIsIdempotent(t *testing.T) {
+	h := newHarness(t, setup{})
+	rec := startStream(t, h.core, core.StreamParams{AgentIDs: []string{"1001"}})
+	if snap := rec.next(t).Snapshot; snap == nil || len(snap.Agents) != 1 || snap.Agents[0].Session != nil {
+		t.Fatalf("first message should be a snapshot of one agent without a session, got %+v", snap)
+	}
+	s := h.signIn(t, "1001")
+	if s.State != store.SessionActive || s.GUID == "" || !s.VoiceEnabled {
+		t.Fatalf("session = %+v", s.Session)
+	}
+	rec.waitEvent(t, "1001", "AgentOther_InService")
+	rec.waitEvent(t, "1001", "AgentState_Ready")
+
+	h.signIn(t, "1001") // same password: the held session, no second login
+	if n := h.calls.op("login"); n != 1 {
+		t.Fatalf("login calls = %d, want 1", n)
+	}
+	if got := testGauge(t, h.m.Pollers); got != 1 {
+		t.Fatalf("pollers = %v, want 1", got)
+	}
+	st, err := h.sim.AgentState("1001")
+	if err != nil || !st.SignedIn || len(st.ActiveSkills) == 0 {
+		t.Fatalf("simulator agent = %+v, %v (want signed in with skills joined)", st, err)
+	}
+}
+
+func TestSignInErrors(t *testing.T) {
+	h := newHarness(t, setup{})
+	ctx := ctxT(t, 5*time.Second)
+	_, err := h.core.SignIn(ctx, core.SignInParams{AgentID: "1001", Password: "wrong", PhoneNumber: "71001"})
+	if !gatewayclient.IsCredentialsRejected(err) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	// Signed in elsewhere (a direct gateway client): refused without force, taken over with it.
+	other, err := gatewayclient.New(gatewayclient.Config{BaseURL: h.simURL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, _, err := other.SignIn(ctx, "1002", gatewayclient.SignInRequest{Password: "demo-1002", PhoneNumber: "71002"}); err != nil {
+		t.Fatal(err)
+	}
+	p := core.SignInParams{AgentID: "1002", Password: "demo-1002", PhoneNumber: "71002"}
+	if _, err := h.core.SignIn(ctx, p); !gatewayclient.IsAlreadySignedIn(err) {
+		t.Fatalf("signed in elsewhere, no force: %v", err)
+	}
+	p.Force = true
+	if _, err := h.core.SignIn(ctx, p); err != nil {
+		t.Fatalf("forced: %v", err)
+	}
+	if h.calls.op("forceLogin") != 1 {
+		t.Fatal("forced sign-in did not use forcelogin")
+	}
+}
+
+func TestSignOut(t *testing.T) {
+	h := newHarness(t, setup{})
+	ctx := ctxT(t, 5*time.Second)
+	h.signIn(t, "1001")
+	if err := h.core.SignOut(ctx, "1001", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.core.GetSession(ctx, "1001"); !errors.Is(err, core.ErrNoSession) {
+		t.Fatalf("after sign-out: %v", err)
+	}
+	if st, _ := h.sim.AgentState("1001"); st.SignedIn {
+		t.Fatal("simulator still has the agent signed in")
+	}
+	if err := h.core.SignOut(ctx, "1001", false); !errors.Is(err, core.ErrNoSession) {
+		t.Fatalf("second sign-out: %v", err)
+	}
+	eventually(t, func() bool { return testGauge(t, h.m.Pollers) == 0 })
+}
+
+func TestListSessionsPaginates(t *testing.T) {
+	h := newHarness(t, setup{})
+	for _, id := range []string{"1003", "1001", "1002"} {
+		h.signIn(t, id)
+	}
+	ctx := ctxT(t, 5*time.Second)
+	var got []string
+	token := ""
+	for {
+		page, next, err := h.core.ListSessions(ctx, token, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range page {
+			got = append(got, s.AgentID)
+		}
+		if next == "" {
+			break
+		}
+		token = next
+	}
+	if len(got) != 3 || got[0] != "1001" || got[2] != "1003" {
+		t.Fatalf("listed %v", got)
+	}
+	if _, _, err := h.core.ListSessions(ctx, "%%%", 2); !errors.Is(err, core.ErrBadPageToken) {
+		t.Fatalf("bad token: %v", err)
+	}
+}
+
+func TestSessionLostWhenGatewaySignsAgentOut(t *testing.T) {
+	h := newHarness(t, setup{})
+	h.signIn(t, "1001")
+	if err := h.sim.SignOutAgent("1001"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxT(t, 5*time.Second)
+	eventually(t, func() bool {
+		s, err := h.core.GetSession(ctx, "1001")
+		return err == nil && s.State == store.SessionLost
+	})
+	s, _ := h.core.GetSession(ctx, "1001")
+	if s.LostReason == "" {
+		t.Fatal("lost session has no reason")
+	}
+	_, err := h.core.CallInnerSkill(ctx, core.CallParams{AgentID: "1001", SkillID: 1})
+	if !errors.Is(err, core.ErrSessionLost) {
+		t.Fatalf("command on a lost session: %v", err)
+	}
+	h.signIn(t, "1001") // signing in again recovers
+	if s, _ := h.core.GetSession(ctx, "1001"); s.State != store.SessionActive {
+		t.Fatalf("after new sign-in: %v", s.State)
+	}
+}
+
+func TestGUIDRotationOverManyIntervals(t *testing.T) {
+	h := newHarness(t, setup{sim: func(c *gatewaysim.Config) {
+		c.GUIDInterval, c.GUIDTimeout, c.PollWait = 20*time.Millisecond, 40*time.Millisecond, 30*time.Millisecond
+	}})
+	first := h.signIn(t, "1001").GUID
+	h.signIn(t, "1002")
+	ctx := ctxT(t, 10*time.Second)
+	deadline := time.Now().Add(1500 * time.Millisecond) // 75 rotation intervals
+	calls := 0
+	for time.Now().Before(deadline) {
+		// Commands go out with whatever GUID the poller last adopted.
+		if _, err := h.core.CallInnerSkill(ctx, core.CallParams{AgentID: "1001", SkillID: 2}); err != nil {
+			t.Fatalf("call %d: %v", calls, err)
+		}
+		calls++
+		time.Sleep(50 * time.Millisecond)
+	}
+	s, err := h.core.GetSession(ctx, "1001")
+	if err != nil || s.State != store.SessionActive {
+		t.Fatalf("session after rotation: %+v %v", s.Session, err)
+	}
+	if s.GUID == first {
+		t.Fatal("GUID never rotated in the store")
+	}
+	if n := h.calls.retcode("000-003") + h.calls.retcode("100-006"); n != 0 {
+		t.Fatalf("%d authentication failures during rotation", n)
+	}
+}
+
+func TestGatewayOutageAndRecovery(t *testing.T) {
+	h := newHarness(t, setup{gw: func(c *gatewayclient.Config) { c.PollTimeout = 200 * time.Millisecond }})
+	h.signIn(t, "1001")
+	rec := startStream(t, h.core, core.StreamParams{AgentIDs: []string{"1001"}})
+	rec.next(t) // snapshot
+	id, err := h.sim.SetFault(gatewaysim.Fault{Kind: gatewaysim.FaultHang, Route: gatewaysim.OpGetAgentEvent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return testCounter(t, h.m.PollErrors) >= 2 })
+	if err := h.sim.PushEvent("1001", "AgentState_SetNotReady_Success", map[string]string{"reason": "0"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.sim.ClearFault(id); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitEvent(t, "1001", "AgentState_SetNotReady_Success")
+	if s, _ := h.core.GetSession(ctxT(t, time.Second), "1001"); s.State != store.SessionActive {
+		t.Fatalf("session after outage: %v", s.State)
+	}
+}
