@@ -80,7 +80,7 @@ type Core struct {
 	mu      sync.Mutex
 	pollers map[string]*poller
 	lost    map[string]struct{} // agents whose session was lost, for the sessions gauge
-	locks   keyedMutex // serialises sign-in/sign-out per agent (the gateway forbids overlap)
+	locks   keyedMutex          // serialises sign-in/sign-out per agent (the gateway forbids overlap)
 	closed  bool
 }
 
