@@ -29,7 +29,8 @@ type AgentView struct {
 	ActiveCalls  []string // call ids the agent is part of, oldest first
 	LastSeq      uint64
 	LastPos      uint64
-	SignedInByEv bool // an AgentOther_InService was seen after the last shutdown
+	LastCursor   string // cursor of the agent's newest event
+	SignedInByEv bool   // an AgentOther_InService was seen after the last shutdown
 }
 
 // apply folds one event into the view. It mirrors the CC-Gateway event semantics of the

@@ -145,6 +145,7 @@ func (h *hub) dispatch(ev *Logged, now time.Time) {
 		h.views[ev.AgentID] = v
 	}
 	v.apply(&ev.Event)
+	v.LastCursor = ev.Cursor
 	for s := range h.byAgent[ev.AgentID] {
 		h.deliver(s, ev)
 	}

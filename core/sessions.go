@@ -20,7 +20,8 @@ type SignInParams struct {
 	AgentID, Password, PhoneNumber string
 	InitialState                   gatewayclient.InitialStatus
 	SkillIDs                       []int64 // empty: every skill queue configured for the agent
-	AutoAnswer, ReleasePhone       *bool
+	AutoAnswer, AutoEnterIdle      *bool
+	ReleasePhone                   *bool
 	Force                          bool // take over with forcelogin when signed in elsewhere
 }
 
@@ -49,7 +50,7 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 
 	req := gatewayclient.SignInRequest{
 		Password: p.Password, PhoneNumber: p.PhoneNumber, Status: p.InitialState,
-		AutoAnswer: p.AutoAnswer, ReleasePhone: p.ReleasePhone,
+		AutoAnswer: p.AutoAnswer, AutoEnterIdle: p.AutoEnterIdle, ReleasePhone: p.ReleasePhone,
 	}
 	conn, res, err := c.gw.SignIn(ctx, p.AgentID, req)
 	if gatewayclient.IsAlreadySignedIn(err) && p.Force {

@@ -45,6 +45,7 @@ type GapMsg struct {
 	ToSeq        uint64
 	ResumeCursor string
 	Reason       string
+	LogRestarted bool // the cursor predates a restart of the event log, not a retention drop
 }
 
 // HeartbeatMsg keeps an idle stream alive; its cursor is a safe resume point.
@@ -89,7 +90,8 @@ func (c *Core) Stream(ctx context.Context, p StreamParams, send func(StreamMsg) 
 	}
 	if resume != nil {
 		if resume.epoch != epoch {
-			gap := &GapMsg{Reason: "the cursor comes from an earlier event log of this bridge (restarted); sequences may have restarted", ResumeCursor: snap.Cursor}
+			gap := &GapMsg{Reason: "the cursor comes from an earlier event log of this bridge (restarted); sequences may have restarted",
+				ResumeCursor: snap.Cursor, LogRestarted: true}
 			if err := send(StreamMsg{Gap: gap}); err != nil {
 				return err
 			}

@@ -53,9 +53,10 @@ type Server struct {
 	loop     *bufconn.Listener // the REST gateway's private way into the gRPC server
 	loopConn *grpc.ClientConn
 
-	mu    sync.Mutex
-	ready bool
-	wg    sync.WaitGroup
+	mu       sync.Mutex
+	ready    bool
+	wg       sync.WaitGroup
+	stopping chan struct{}
 }
 
 // New builds the server; call Serve to start and Shutdown to stop.
@@ -66,7 +67,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, health: health.NewServer()}
+	s := &Server{cfg: cfg, log: cfg.Logger, health: health.NewServer(), stopping: make(chan struct{})}
 	validator, err := protovalidate.New()
 	if err != nil {
 		return nil, fmt.Errorf("building the request validator: %w", err)
@@ -103,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 			protovalidatemw.StreamServerInterceptor(validator),
 		),
 	)
-	svc := &services{core: cfg.Core, log: s.log}
+	svc := &services{core: cfg.Core, log: s.log, stopping: s.stopping}
 	ccgwv1.RegisterAgentSessionServiceServer(s.grpc, &sessionService{services: svc})
 	ccgwv1.RegisterCallControlServiceServer(s.grpc, &callService{services: svc})
 	ccgwv1.RegisterAgentEventServiceServer(s.grpc, &eventService{services: svc})
@@ -185,6 +186,7 @@ func (s *Server) isReady() bool {
 func (s *Server) Shutdown(hs *http.Server) {
 	s.setReady(false)
 	s.health.Shutdown()
+	close(s.stopping)
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if hs != nil {

@@ -1,0 +1,181 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/ccgw-bridge/ccgw-bridge/core"
+	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
+)
+
+// services holds what every service needs. Handlers validate nothing themselves (the
+// protovalidate interceptor already did), call the core, and map its errors in toStatus.
+type services struct {
+	core     *core.Core
+	log      *slog.Logger
+	stopping <-chan struct{} // closed when the server begins to shut down; ends streams
+}
+
+type sessionService struct {
+	ccgwv1.UnimplementedAgentSessionServiceServer
+	*services
+}
+
+func (s *sessionService) SignIn(ctx context.Context, r *ccgwv1.SignInRequest) (*ccgwv1.SignInResponse, error) {
+	si, err := s.core.SignIn(ctx, core.SignInParams{
+		AgentID: r.GetAgentId(), Password: r.GetPassword(), PhoneNumber: r.GetPhoneNumber(),
+		InitialState: initialStates[r.GetInitialState()], SkillIDs: r.GetSkillIds(),
+		AutoAnswer: r.AutoAnswer, AutoEnterIdle: r.AutoEnterIdle, ReleasePhone: r.ReleasePhone,
+		Force: r.GetForce(),
+	})
+	if err != nil {
+		return nil, toStatus(ctx, s.log, err)
+	}
+	return &ccgwv1.SignInResponse{Session: toSession(si)}, nil
+}
+
+func (s *sessionService) SignOut(ctx context.Context, r *ccgwv1.SignOutRequest) (*ccgwv1.SignOutResponse, error) {
+	if err := s.core.SignOut(ctx, r.GetAgentId(), r.GetForce()); err != nil {
+		return nil, toStatus(ctx, s.log, err)
+	}
+	return &ccgwv1.SignOutResponse{}, nil
+}
+
+func (s *sessionService) GetSession(ctx context.Context, r *ccgwv1.GetSessionRequest) (*ccgwv1.GetSessionResponse, error) {
+	si, err := s.core.GetSession(ctx, r.GetAgentId())
+	if err != nil {
+		return nil, toStatus(ctx, s.log, err)
+	}
+	return &ccgwv1.GetSessionResponse{Session: toSession(si)}, nil
+}
+
+// Page sizes: 0 asks for the default; larger requests are capped rather than refused.
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+)
+
+func (s *sessionService) ListSessions(ctx context.Context, r *ccgwv1.ListSessionsRequest) (*ccgwv1.ListSessionsResponse, error) {
+	size := int(r.GetPageSize())
+	if size == 0 {
+		size = defaultPageSize
+	}
+	size = min(size, maxPageSize)
+	list, next, err := s.core.ListSessions(ctx, r.GetPageToken(), size)
+	if err != nil {
+		return nil, toStatus(ctx, s.log, err)
+	}
+	out := &ccgwv1.ListSessionsResponse{NextPageToken: next, Sessions: make([]*ccgwv1.Session, len(list))}
+	for i, si := range list {
+		out.Sessions[i] = toSession(si)
+	}
+	return out, nil
+}
+
+type callService struct {
+	ccgwv1.UnimplementedCallControlServiceServer
+	*services
+}
+
+// commandOptions reads what every call-control RPC may carry, including a pass-through GUID from
+// metadata (never logged: the logging interceptor does not log metadata).
+func commandOptions(ctx context.Context, requestID string, await bool) core.CommandOptions {
+	o := core.CommandOptions{RequestID: requestID, Await: await}
+	if md, ok := metadata.FromIncomingContext(ctx); ok {
+		if v := md.Get(PassThroughGUIDHeader); len(v) > 0 {
+			o.PassThroughGUID = v[0]
+		}
+	}
+	return o
+}
+
+func (s *callService) CallInnerSkill(ctx context.Context, r *ccgwv1.CallInnerSkillRequest) (*ccgwv1.CallInnerSkillResponse, error) {
+	res, err := s.core.CallInnerSkill(ctx, core.CallParams{
+		AgentID: r.GetAgentId(), SkillID: r.GetSkillId(),
+		CommandOptions: commandOptions(ctx, r.GetRequestId(), r.GetAwaitOutcome()),
+	})
+	if err != nil {
+		return nil, toStatus(ctx, s.log, err)
+	}
+	return &ccgwv1.CallInnerSkillResponse{CallId: res.CallID, Outcome: callOutcomes[res.Outcome], OutcomeEvent: toEvent(res.Event)}, nil
+}
+
+func (s *callService) TransferSession(ctx context.Context, r *ccgwv1.TransferSessionRequest) (*ccgwv1.TransferSessionResponse, error) {
+	p := core.TransferParams{
+		AgentID: r.GetAgentId(), CallID: r.GetCallId(), Caller: r.GetCaller(), CallData: r.GetCallData(),
+		Mode:           transferModes[r.GetMode()],
+		CommandOptions: commandOptions(ctx, r.GetRequestId(), r.GetAwaitOutcome()),
+	}
+	switch t := r.GetTarget().(type) {
+	case *ccgwv1.TransferSessionRequest_SkillQueue:
+		p.Target, p.SkillID = core.TargetSkillQueue, t.SkillQueue.GetSkillId()
+	case *ccgwv1.TransferSessionRequest_Agent:
+		p.Target, p.TargetAgentID, p.SkillID = core.TargetAgent, t.Agent.GetAgentId(), t.Agent.GetSkillId()
+	case *ccgwv1.TransferSessionRequest_AccessCode:
+		p.Target, p.AccessCode = core.TargetAccessCode, t.AccessCode.GetCode()
+	default: // unreachable past validation; kept so a bypassed validator cannot panic the core
+		return nil, status.Error(codes.InvalidArgument, "target is required")
+	}
+	res, err := s.core.TransferSession(ctx, p)
+	if err != nil {
+		return nil, toStatus(ctx, s.log, err)
+	}
+	return &ccgwv1.TransferSessionResponse{Outcome: transferOutcomes[res.Outcome], OutcomeEvent: toEvent(res.Event), ResultCode: res.ResultCode}, nil
+}
+
+type eventService struct {
+	ccgwv1.UnimplementedAgentEventServiceServer
+	*services
+}
+
+func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.ServerStreamingServer[ccgwv1.StreamEventsResponse]) error {
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	go func() { // the server's shutdown ends every stream, so graceful stop does not wait on them
+		select {
+		case <-s.stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	agents := r.GetAgentIds()
+	if r.GetAgentId() != "" {
+		agents = []string{r.GetAgentId()}
+	}
+	err := s.core.Stream(ctx, core.StreamParams{AgentIDs: agents, EventTypes: r.GetEventTypes(), ResumeAfter: r.GetResumeAfter()},
+		func(m core.StreamMsg) error { return stream.Send(toStreamMessage(m)) })
+	select {
+	case <-s.stopping:
+		return status.Error(codes.Unavailable, "the bridge is shutting down; resume from the last cursor on another replica or after restart")
+	default:
+	}
+	return toStatus(stream.Context(), s.log, err)
+}
+
+func toStreamMessage(m core.StreamMsg) *ccgwv1.StreamEventsResponse {
+	switch {
+	case m.Event != nil:
+		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Event{Event: toEvent(m.Event)}}
+	case m.Snapshot != nil:
+		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Snapshot{Snapshot: toSnapshot(m.Snapshot)}}
+	case m.Gap != nil:
+		reason := ccgwv1.GapReason_GAP_REASON_EXPIRED
+		if m.Gap.LogRestarted {
+			reason = ccgwv1.GapReason_GAP_REASON_LOG_RESTARTED
+		}
+		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Gap{Gap: &ccgwv1.Gap{
+			AgentId: m.Gap.AgentID, FromSequence: m.Gap.FromSeq, ToSequence: m.Gap.ToSeq,
+			ResumeCursor: m.Gap.ResumeCursor, Reason: reason,
+		}}}
+	default:
+		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Heartbeat{Heartbeat: &ccgwv1.Heartbeat{
+			Time: timestamppb.New(m.Heartbeat.Time), Cursor: m.Heartbeat.Cursor,
+		}}}
+	}
+}
