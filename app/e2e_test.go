@@ -1,0 +1,512 @@
+package app_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
+	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
+)
+
+func TestCallAndTransferOverGRPC(t *testing.T) {
+	b := startBridge(t)
+	next, _ := b.stream(t, &ccgwv1.StreamEventsRequest{})
+	if next().GetSnapshot() == nil {
+		t.Fatal("first message must be a snapshot")
+	}
+	b.signIn(t, "1001")
+	b.signIn(t, "1002")
+	ctx := ctxT(t, 10*time.Second)
+
+	call, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 1, AwaitOutcome: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if call.GetCallId() == "" || call.GetOutcome() != ccgwv1.CallOutcome_CALL_OUTCOME_CONNECTED || call.GetOutcomeEvent().GetEventType() != "AgentEvent_Talking" {
+		t.Fatalf("call: %v", call)
+	}
+	talking := waitEvent(t, next, "1001", "AgentEvent_Talking")
+	if talking.GetCallId() != call.GetCallId() || talking.GetContent().GetStructValue() == nil || talking.GetCursor() == "" {
+		t.Fatalf("talking event %v", talking)
+	}
+
+	// A chat started through the simulator's control API, then transferred to agent 1003's queue.
+	b.signIn(t, "1003")
+	chat := b.startChat(t, "1002")
+	tr, err := b.calls.TransferSession(ctx, &ccgwv1.TransferSessionRequest{
+		AgentId: "1002", CallId: chat, Mode: ccgwv1.TransferMode_TRANSFER_MODE_RELEASE_AFTER_TRANSFER, AwaitOutcome: true,
+		Target: &ccgwv1.TransferSessionRequest_SkillQueue{SkillQueue: &ccgwv1.SkillQueueTarget{SkillId: 2}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.GetOutcome() != ccgwv1.TransferOutcome_TRANSFER_OUTCOME_SUCCEEDED || tr.GetResultCode() != 0 {
+		t.Fatalf("transfer: %v", tr)
+	}
+	waitEvent(t, next, "1002", "AgentEvent_SuccTransResult")
+
+	got, err := b.sessions.GetSession(ctx, &ccgwv1.GetSessionRequest{AgentId: "1001"})
+	if err != nil || got.GetSession().GetAgentState() != ccgwv1.AgentState_AGENT_STATE_TALKING || len(got.GetSession().GetActiveCallIds()) != 1 {
+		t.Fatalf("session: %v %v", got, err)
+	}
+	list, err := b.sessions.ListSessions(ctx, &ccgwv1.ListSessionsRequest{PageSize: 2})
+	if err != nil || len(list.GetSessions()) != 2 || list.GetNextPageToken() == "" {
+		t.Fatalf("list page 1: %v %v", list, err)
+	}
+	list, err = b.sessions.ListSessions(ctx, &ccgwv1.ListSessionsRequest{PageSize: 2, PageToken: list.GetNextPageToken()})
+	if err != nil || len(list.GetSessions()) != 1 || list.GetNextPageToken() != "" {
+		t.Fatalf("list page 2: %v %v", list, err)
+	}
+	if _, err := b.sessions.SignOut(ctx, &ccgwv1.SignOutRequest{AgentId: "1001", Force: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startChat uses the simulator's HTTP control API, as the README's walk-through does.
+func (b *bridge) startChat(t *testing.T, agent string) string {
+	t.Helper()
+	res, err := http.Post(b.app.SimulatorURL()+"/sim/v1/chats", "application/json", strings.NewReader(`{"agentId":"`+agent+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var started struct{ CallID string }
+	if err := json.NewDecoder(res.Body).Decode(&started); err != nil || started.CallID == "" {
+		t.Fatalf("start chat: %d %v", res.StatusCode, err)
+	}
+	return started.CallID
+}
+
+func TestRESTStreamIsNDJSONAndResumes(t *testing.T) {
+	b := startBridge(t)
+	b.signIn(t, "1001")
+	lines, stop := b.restStream(t, "/v1/agents/1001/events?event_types=AgentState_SetNotReady_Success")
+	if snap := (<-lines)["snapshot"]; snap == nil {
+		t.Fatal("first line must be a snapshot")
+	}
+	sim := b.app.Simulator()
+	for i := range 3 {
+		if err := sim.PushEvent("1001", "AgentState_SetNotReady_Success", map[string]string{"reason": string(rune('0' + i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cursor string
+	for i := range 2 {
+		ev := readEvent(t, lines)
+		if ev["reason"] != string(rune('0'+i)) {
+			t.Fatalf("event %d: %v", i, ev)
+		}
+		cursor = ev["cursor"].(string)
+	}
+	stop()
+	lines, _ = b.restStream(t, "/v1/agents/1001/events?event_types=AgentState_SetNotReady_Success&resume_after="+url.QueryEscape(cursor))
+	<-lines // snapshot
+	if ev := readEvent(t, lines); ev["reason"] != "2" {
+		t.Fatalf("resumed with %v, want the third event only", ev)
+	}
+}
+
+// restStream GETs an NDJSON stream and delivers each line's "result" object.
+func (b *bridge) restStream(t *testing.T, path string) (<-chan map[string]any, func()) {
+	t.Helper()
+	ctx := ctxT(t, 20*time.Second)
+	ctx, cancel := context.WithCancel(ctx)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.httpBase+path, nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct := res.Header.Get("Content-Type"); ct != "application/x-ndjson" || res.StatusCode != http.StatusOK {
+		t.Fatalf("stream answered %d with content type %q", res.StatusCode, ct)
+	}
+	out := make(chan map[string]any, 1000)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			var line struct {
+				Result map[string]any `json:"result"`
+				Error  map[string]any `json:"error"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+				t.Errorf("line is not JSON: %q", sc.Text())
+				return
+			}
+			if line.Result != nil {
+				out <- line.Result
+			}
+		}
+	}()
+	stop := func() { cancel(); wg.Wait() }
+	t.Cleanup(stop)
+	return out, stop
+}
+
+func readEvent(t *testing.T, lines <-chan map[string]any) map[string]any {
+	t.Helper()
+	for {
+		select {
+		case m := <-lines:
+			if ev, ok := m["event"].(map[string]any); ok {
+				return ev
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no NDJSON event within 5s")
+		}
+	}
+}
+
+func TestErrorMapping(t *testing.T) {
+	b := startBridge(t)
+	b.signIn(t, "1002")
+	sim := b.app.Simulator()
+	ctx := ctxT(t, 20*time.Second)
+	fault := func(f gatewaysim.Fault) {
+		t.Helper()
+		if _, err := sim.SetFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	call := func() error {
+		_, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1002", SkillId: 2})
+		return err
+	}
+	tests := []struct {
+		name    string
+		run     func() error
+		code    codes.Code
+		reason  string
+		retcode string
+	}{
+		{"validation", func() error {
+			_, err := b.sessions.SignIn(ctx, &ccgwv1.SignInRequest{AgentId: "100", Password: "x", PhoneNumber: "1"})
+			return err
+		}, codes.InvalidArgument, "", ""},
+		{"wrong password", func() error {
+			_, err := b.sessions.SignIn(ctx, &ccgwv1.SignInRequest{AgentId: "1001", Password: "nope", PhoneNumber: "71001"})
+			return err
+		}, codes.PermissionDenied, "CCGW_CREDENTIALS_REJECTED", "100-004"},
+		{"no session", func() error {
+			_, err := b.sessions.GetSession(ctx, &ccgwv1.GetSessionRequest{AgentId: "1003"})
+			return err
+		}, codes.NotFound, "SESSION_NOT_FOUND", ""},
+		{"invalid parameter", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "000-002", Count: 1})
+			return call()
+		}, codes.InvalidArgument, "CCGW_INVALID_PARAMETER", "000-002"},
+		{"operation failed", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "100-007", Count: 1})
+			return call()
+		}, codes.Unavailable, "CCGW_OPERATION_FAILED", "100-007"},
+		{"GUID invalid", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "000-003", Count: 1})
+			return call()
+		}, codes.Unauthenticated, "CCGW_GUID_INVALID", "000-003"},
+		{"unknown retcode", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "999-999", Count: 1})
+			return call()
+		}, codes.Unknown, "CCGW_UNKNOWN_RETCODE", "999-999"},
+		{"transfer rejected", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpTransfer, Retcode: "106-005", Count: 1})
+			_, err := b.calls.TransferSession(ctx, &ccgwv1.TransferSessionRequest{AgentId: "1002", CallId: "1-1",
+				Mode:   ccgwv1.TransferMode_TRANSFER_MODE_BLIND,
+				Target: &ccgwv1.TransferSessionRequest_AccessCode{AccessCode: &ccgwv1.AccessCodeTarget{Code: "4000"}}})
+			return err
+		}, codes.FailedPrecondition, "CCGW_TRANSFER_REJECTED", "106-005"},
+		{"gateway 5xx", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultHTTPStatus, Route: gatewaysim.OpCallInnerSkill, Status: 503, Count: 1})
+			return call()
+		}, codes.Unavailable, "GATEWAY_UNAVAILABLE", ""},
+		{"malformed JSON", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultMalformedJSON, Route: gatewaysim.OpCallInnerSkill, Count: 1})
+			return call()
+		}, codes.Unavailable, "GATEWAY_BAD_RESPONSE", ""},
+		{"connection closed", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultCloseConnection, Route: gatewaysim.OpCallInnerSkill, Count: 1})
+			return call()
+		}, codes.Unavailable, "GATEWAY_UNAVAILABLE", ""},
+		{"deadline", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultLatency, Route: gatewaysim.OpCallInnerSkill, Latency: time.Second, Count: 1})
+			short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+			defer cancel()
+			_, err := b.calls.CallInnerSkill(short, &ccgwv1.CallInnerSkillRequest{AgentId: "1002", SkillId: 2})
+			return err
+		}, codes.DeadlineExceeded, "", ""},
+		{"request id reused", func() error {
+			if _, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1002", SkillId: 2, RequestId: "r-1"}); err != nil {
+				return err
+			}
+			_, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1002", SkillId: 1, RequestId: "r-1"})
+			return err
+		}, codes.InvalidArgument, "REQUEST_ID_REUSED", ""},
+		{"bad cursor", func() error {
+			s, err := b.events.StreamEvents(ctx, &ccgwv1.StreamEventsRequest{AgentId: "1002", ResumeAfter: "garbage"})
+			if err != nil {
+				return err
+			}
+			_, err = s.Recv()
+			return err
+		}, codes.InvalidArgument, "INVALID_CURSOR", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.run()
+			st, ok := status.FromError(err)
+			if !ok || st.Code() != tc.code {
+				t.Fatalf("got %v, want code %v", err, tc.code)
+			}
+			info := errorInfo(st)
+			if tc.reason != "" && (info == nil || info.GetReason() != tc.reason || info.GetDomain() != "ccgw-bridge") {
+				t.Fatalf("ErrorInfo %v, want reason %s", info, tc.reason)
+			}
+			if tc.retcode != "" && info.GetMetadata()["retcode"] != tc.retcode {
+				t.Fatalf("retcode metadata %v, want %s", info.GetMetadata(), tc.retcode)
+			}
+			if tc.code == codes.InvalidArgument && tc.reason == "" && badRequest(st) == nil {
+				t.Fatal("validation error without field violations")
+			}
+		})
+	}
+}
+
+func errorInfo(st *status.Status) *errdetails.ErrorInfo {
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info
+		}
+	}
+	return nil
+}
+
+func badRequest(st *status.Status) *errdetails.BadRequest {
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			return br
+		}
+	}
+	// protovalidate's interceptor reports violations in its own detail type.
+	if len(st.Details()) > 0 {
+		return &errdetails.BadRequest{}
+	}
+	return nil
+}
+
+func TestRESTErrorsAndValidation(t *testing.T) {
+	b := startBridge(t)
+	res, err := http.DefaultClient.Do(mustRequest(t, http.MethodPut, b.httpBase+"/v1/agents/1000000/session", `{"password":"x","phoneNumber":"1"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "agent_id") {
+		t.Fatalf("invalid agent id over REST: %d %s", res.StatusCode, body)
+	}
+	res, err = http.Get(b.httpBase + "/v1/agents/1001/session")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "SESSION_NOT_FOUND") {
+		t.Fatalf("missing session over REST: %d %s", res.StatusCode, body)
+	}
+	if rid := res.Header.Get("X-Request-Id"); rid == "" {
+		t.Fatal("REST response carries no request id")
+	}
+}
+
+func mustRequest(t *testing.T, method, url, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+func TestIdempotentRetriesOverGRPC(t *testing.T) {
+	b := startBridge(t)
+	b.signIn(t, "1001")
+	ctx := ctxT(t, 10*time.Second)
+	req := &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 2, RequestId: "retry-me"}
+	var wg sync.WaitGroup
+	ids := make(chan string, 10)
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := b.calls.CallInnerSkill(ctx, req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids <- res.GetCallId()
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	first := ""
+	for id := range ids {
+		if first == "" {
+			first = id
+		}
+		if id != first {
+			t.Fatalf("duplicates returned different call ids: %s vs %s", first, id)
+		}
+	}
+	if n := b.metric(t, `ccgw_gateway_calls_total{op="callInnerSkill",retcode="0"}`); n != "1" {
+		t.Fatalf("gateway callInnerSkill calls = %s, want 1", n)
+	}
+}
+
+// metric returns the value of one exposition line from /metrics.
+func (b *bridge) metric(t *testing.T, series string) string {
+	t.Helper()
+	res, err := http.Get(b.httpBase + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), series+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func TestPassThroughGUID(t *testing.T) {
+	b := startBridge(t)
+	sim := b.app.Simulator()
+	// An agent signed in by another system; the caller knows its GUID.
+	res, err := http.DefaultClient.Do(mustRequest(t, http.MethodPut, b.app.SimulatorURL()+"/agentgateway/resource/onlineagent/1004",
+		`{"password":"demo-1004","phonenum":"71004"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	guid, _ := strings.CutPrefix(res.Header.Get("Set-GUID"), "JSESSIONID=")
+	ctx := metadata.AppendToOutgoingContext(ctxT(t, 5*time.Second), "x-ccgw-guid", guid)
+	call, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1004", SkillId: 1})
+	if err != nil || call.GetCallId() == "" {
+		t.Fatalf("pass-through call: %v %v", call, err)
+	}
+	_, err = b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1004", SkillId: 1, AwaitOutcome: true})
+	if status.Code(err) != codes.FailedPrecondition {
+		t.Fatalf("pass-through await: %v", err)
+	}
+	_ = sim.SignOutAgent("1004")
+}
+
+func TestNoSecretsInLogsOrMetrics(t *testing.T) {
+	b := startBridge(t)
+	b.signIn(t, "1001")
+	ctx := ctxT(t, 10*time.Second)
+	_, _ = b.sessions.SignIn(ctx, &ccgwv1.SignInRequest{AgentId: "1002", Password: "not-the-password", PhoneNumber: "71002"})
+	sim := b.app.Simulator()
+	_, _ = sim.SetFault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "000-003", Count: 1})
+	_, _ = b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 1})
+	_, _ = sim.SetFault(gatewaysim.Fault{Kind: gatewaysim.FaultMalformedJSON, Route: gatewaysim.OpGetAgentEvent, Count: 2})
+	time.Sleep(100 * time.Millisecond)
+	guid, err := sim.DebugGUID("1001")
+	if err != nil || guid == "" {
+		t.Fatalf("GUID: %v", err)
+	}
+	metrics := b.scrape(t)
+	for _, secret := range []string{"demo-1001", "not-the-password", guid} {
+		if strings.Contains(b.logs.String(), secret) {
+			t.Errorf("a secret appears in the logs: %q", secret)
+		}
+		if strings.Contains(metrics, secret) {
+			t.Errorf("a secret appears in /metrics: %q", secret)
+		}
+	}
+	if !strings.Contains(b.logs.String(), "SIMULATOR") {
+		t.Error("the log does not warn that the bridge talks to a simulator")
+	}
+}
+
+func (b *bridge) scrape(t *testing.T) string {
+	t.Helper()
+	res, err := http.Get(b.httpBase + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return string(body)
+}
+
+func TestHealthReflectionOpenAPI(t *testing.T) {
+	b := startBridge(t)
+	hc, err := healthpb.NewHealthClient(b.conn).Check(ctxT(t, 2*time.Second), &healthpb.HealthCheckRequest{})
+	if err != nil || hc.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+		t.Fatalf("health: %v %v", hc, err)
+	}
+	res, err := http.Get(b.httpBase + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h struct {
+		Status  string
+		Details map[string]string
+	}
+	_ = json.NewDecoder(res.Body).Decode(&h)
+	res.Body.Close()
+	if h.Status != "SERVING" || !strings.Contains(h.Details["gateway"], "SIMULATOR") {
+		t.Fatalf("/healthz: %+v", h)
+	}
+	res, err = http.Get(b.httpBase + "/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Paths map[string]any }
+	_ = json.NewDecoder(res.Body).Decode(&doc)
+	res.Body.Close()
+	if _, ok := doc.Paths["/v1/agents/{agentId}/voice:callInnerSkill"]; !ok && len(doc.Paths) < 5 {
+		t.Fatalf("/openapi.json paths: %v", doc.Paths)
+	}
+}
+
+func TestShutdownEndsStreams(t *testing.T) {
+	b := startBridge(t)
+	s, err := b.events.StreamEvents(ctxT(t, 10*time.Second), &ccgwv1.StreamEventsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Recv(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { b.app.Shutdown(); close(done) }()
+	_, err = s.Recv()
+	if status.Code(err) != codes.Unavailable && !errors.Is(err, io.EOF) {
+		t.Fatalf("stream after shutdown: %v", err)
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("shutdown waited on an open stream")
+	}
+}
