@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
@@ -45,11 +47,13 @@ func TestCallAndTransferOverGRPC(t *testing.T) {
 		t.Fatalf("talking event %v", talking)
 	}
 
-	// A chat started through the simulator's control API, then transferred to agent 1003's queue.
+	// A chat started on 1003 through the simulator's control API, then transferred to queue 2,
+	// where 1004 is idle.
 	b.signIn(t, "1003")
-	chat := b.startChat(t, "1002")
+	b.signIn(t, "1004")
+	chat := b.startChat(t, "1003")
 	tr, err := b.calls.TransferSession(ctx, &ccgwv1.TransferSessionRequest{
-		AgentId: "1002", CallId: chat, Mode: ccgwv1.TransferMode_TRANSFER_MODE_RELEASE_AFTER_TRANSFER, AwaitOutcome: true,
+		AgentId: "1003", CallId: chat, Mode: ccgwv1.TransferMode_TRANSFER_MODE_RELEASE_AFTER_TRANSFER, AwaitOutcome: true,
 		Target: &ccgwv1.TransferSessionRequest_SkillQueue{SkillQueue: &ccgwv1.SkillQueueTarget{SkillId: 2}},
 	})
 	if err != nil {
@@ -58,7 +62,7 @@ func TestCallAndTransferOverGRPC(t *testing.T) {
 	if tr.GetOutcome() != ccgwv1.TransferOutcome_TRANSFER_OUTCOME_SUCCEEDED || tr.GetResultCode() != 0 {
 		t.Fatalf("transfer: %v", tr)
 	}
-	waitEvent(t, next, "1002", "AgentEvent_SuccTransResult")
+	waitEvent(t, next, "1003", "AgentEvent_SuccTransResult")
 
 	got, err := b.sessions.GetSession(ctx, &ccgwv1.GetSessionRequest{AgentId: "1001"})
 	if err != nil || got.GetSession().GetAgentState() != ccgwv1.AgentState_AGENT_STATE_TALKING || len(got.GetSession().GetActiveCallIds()) != 1 {
@@ -69,7 +73,7 @@ func TestCallAndTransferOverGRPC(t *testing.T) {
 		t.Fatalf("list page 1: %v %v", list, err)
 	}
 	list, err = b.sessions.ListSessions(ctx, &ccgwv1.ListSessionsRequest{PageSize: 2, PageToken: list.GetNextPageToken()})
-	if err != nil || len(list.GetSessions()) != 1 || list.GetNextPageToken() != "" {
+	if err != nil || len(list.GetSessions()) != 2 || list.GetNextPageToken() != "" {
 		t.Fatalf("list page 2: %v %v", list, err)
 	}
 	if _, err := b.sessions.SignOut(ctx, &ccgwv1.SignOutRequest{AgentId: "1001", Force: true}); err != nil {
@@ -484,8 +488,33 @@ func TestHealthReflectionOpenAPI(t *testing.T) {
 	var doc struct{ Paths map[string]any }
 	_ = json.NewDecoder(res.Body).Decode(&doc)
 	res.Body.Close()
-	if _, ok := doc.Paths["/v1/agents/{agentId}/voice:callInnerSkill"]; !ok && len(doc.Paths) < 5 {
-		t.Fatalf("/openapi.json paths: %v", doc.Paths)
+	for _, p := range []string{"/v1/agents/{agentId}/session", "/v1/sessions", "/v1/agents/{agentId}/voice:callInnerSkill",
+		"/v1/agents/{agentId}/media/{callId}:transfer", "/v1/agents/{agentId}/events", "/v1/events"} {
+		if _, ok := doc.Paths[p]; !ok {
+			t.Errorf("/openapi.json lacks %s", p)
+		}
+	}
+
+	// Reflection: grpcurl works without proto files.
+	rc, err := reflectionpb.NewServerReflectionClient(b.conn).ServerReflectionInfo(ctxT(t, 2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Send(&reflectionpb.ServerReflectionRequest{MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := rc.Recv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range resp.GetListServicesResponse().GetService() {
+		names = append(names, s.GetName())
+	}
+	for _, want := range []string{"ccgw.v1.AgentSessionService", "ccgw.v1.CallControlService", "ccgw.v1.AgentEventService", "grpc.health.v1.Health"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("reflection lists %v, missing %s", names, want)
+		}
 	}
 }
 
