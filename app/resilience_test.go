@@ -1,0 +1,177 @@
+package app_test
+
+import (
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/ccgw-bridge/ccgw-bridge/app"
+	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
+	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
+)
+
+// externalSim runs a simulator the test controls, reached by the bridge as a configured gateway
+// (the path a real CC-Gateway takes), with timings shrunk to milliseconds.
+func externalSim(t *testing.T, mutate func(*gatewaysim.Config)) (*gatewaysim.Sim, func(*app.Config)) {
+	t.Helper()
+	cfg := gatewaysim.DemoConfig()
+	cfg.PollWait = 50 * time.Millisecond
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	sim := gatewaysim.New(cfg)
+	srv := httptest.NewServer(sim)
+	t.Cleanup(func() {
+		sim.Close()
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	return sim, func(c *app.Config) {
+		c.GatewayURL = srv.URL
+		c.GatewayPollTimeout = 300 * time.Millisecond
+	}
+}
+
+func TestGUIDRotationWithZeroAuthFailures(t *testing.T) {
+	_, use := externalSim(t, func(c *gatewaysim.Config) {
+		c.GUIDInterval, c.GUIDTimeout, c.PollWait = 20*time.Millisecond, 40*time.Millisecond, 30*time.Millisecond
+	})
+	b := startBridge(t, use)
+	b.signIn(t, "1001")
+	b.signIn(t, "1002")
+	ctx := ctxT(t, 10*time.Second)
+	n := 0
+	for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); n++ { // ~75 rotations
+		if _, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 2}); err != nil {
+			t.Fatalf("call %d: %v", n, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, rc := range []string{"000-003", "100-006"} {
+		for _, op := range []string{"getAgentEvent", "callInnerSkill"} {
+			if v := b.metric(t, fmt.Sprintf(`ccgw_gateway_calls_total{op=%q,retcode=%q}`, op, rc)); v != "" {
+				t.Fatalf("%s answered %s %s times during rotation", op, rc, v)
+			}
+		}
+	}
+	s, err := b.sessions.GetSession(ctx, &ccgwv1.GetSessionRequest{AgentId: "1002"})
+	if err != nil || s.GetSession().GetSessionState() != ccgwv1.SessionState_SESSION_STATE_ACTIVE {
+		t.Fatalf("session after rotation: %v %v", s, err)
+	}
+}
+
+func TestGatewayOutageAndRecovery(t *testing.T) {
+	sim, use := externalSim(t, nil)
+	b := startBridge(t, use)
+	b.signIn(t, "1001")
+	next, _ := b.stream(t, &ccgwv1.StreamEventsRequest{AgentId: "1001", EventTypes: []string{"AgentState_SetNotReady_Success"}})
+	next()
+	id, err := sim.SetFault(gatewaysim.Fault{Kind: gatewaysim.FaultHang, Route: gatewaysim.OpGetAgentEvent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for b.metric(t, "ccgw_poll_errors_total") == "" || b.metric(t, "ccgw_poll_errors_total") == "0" {
+		if time.Now().After(deadline) {
+			t.Fatal("the outage was never noticed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = sim.PushEvent("1001", "AgentState_SetNotReady_Success", map[string]string{"reason": "7"})
+	if err := sim.ClearFault(id); err != nil {
+		t.Fatal(err)
+	}
+	if ev := waitEvent(t, next, "1001", "AgentState_SetNotReady_Success"); ev.GetReason() != "7" {
+		t.Fatalf("event after recovery: %v", ev)
+	}
+	s, err := b.sessions.GetSession(ctxT(t, time.Second), &ccgwv1.GetSessionRequest{AgentId: "1001"})
+	if err != nil || s.GetSession().GetSessionState() != ccgwv1.SessionState_SESSION_STATE_ACTIVE {
+		t.Fatalf("session after the outage: %v %v", s, err)
+	}
+}
+
+func TestAwaitOutcomeDeadlineReturnsPending(t *testing.T) {
+	sim, use := externalSim(t, nil)
+	b := startBridge(t, use)
+	b.signIn(t, "1001")
+	if _, err := sim.SetFault(gatewaysim.Fault{Kind: gatewaysim.FaultHang, Route: gatewaysim.OpGetAgentEvent}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.calls.CallInnerSkill(ctxT(t, 500*time.Millisecond), &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 1, AwaitOutcome: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.GetCallId() == "" || res.GetOutcome() != ccgwv1.CallOutcome_CALL_OUTCOME_PENDING {
+		t.Fatalf("got %v", res)
+	}
+	sim.ClearFaults()
+}
+
+func TestGapMarkerOverGRPC(t *testing.T) {
+	sim, use := externalSim(t, nil)
+	b := startBridge(t, use, func(c *app.Config) { c.RetentionEvents = 3 })
+	next, cancel := b.stream(t, &ccgwv1.StreamEventsRequest{AgentId: "1001"})
+	next()
+	b.signIn(t, "1001")
+	first := waitEvent(t, next, "1001", "AgentOther_InService")
+	for i := range 8 {
+		_ = sim.PushEvent("1001", "AgentState_SetNotReady_Success", map[string]string{"reason": strconv.Itoa(i)})
+	}
+	for {
+		if ev := next().GetEvent(); ev.GetReason() == "7" {
+			break
+		}
+	}
+	cancel()
+	next, _ = b.stream(t, &ccgwv1.StreamEventsRequest{AgentId: "1001", ResumeAfter: first.GetCursor()})
+	next()
+	gap := next().GetGap()
+	if gap == nil || gap.GetReason() != ccgwv1.GapReason_GAP_REASON_EXPIRED || gap.GetToSequence() == 0 {
+		t.Fatalf("want a gap marker, got %v", gap)
+	}
+	if ev := next().GetEvent(); ev.GetSequence() != gap.GetToSequence()+1 {
+		t.Fatalf("after the gap: %v", ev)
+	}
+}
+
+func TestSlowSubscriberOverGRPC(t *testing.T) {
+	sim, use := externalSim(t, func(c *gatewaysim.Config) { c.MaxQueuedEvents = 5000 })
+	b := startBridge(t, use, func(c *app.Config) { c.SubscriberBuffer = 1 })
+	b.signIn(t, "1001")
+	s, err := b.events.StreamEvents(ctxT(t, 30*time.Second), &ccgwv1.StreamEventsRequest{AgentId: "1001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The client reads nothing while events pile up: gRPC flow control stalls the server's sends,
+	// the one-event buffer overflows, and the stream must end with a resume cursor.
+	for i := range 3000 {
+		_ = sim.PushEvent("1001", "AgentState_SetNotReady_Success", map[string]string{"reason": strconv.Itoa(i)})
+	}
+	var last string
+	for {
+		m, err := s.Recv()
+		if err == io.EOF {
+			t.Fatal("stream ended cleanly; want RESOURCE_EXHAUSTED")
+		}
+		if err != nil {
+			st := status.Convert(err)
+			if st.Code() != codes.ResourceExhausted {
+				t.Fatalf("stream ended with %v", err)
+			}
+			cur := errorInfo(st).GetMetadata()["resume_after"]
+			if cur == "" || (last != "" && cur != last) {
+				t.Fatalf("resume cursor %q, last delivered %q", cur, last)
+			}
+			return
+		}
+		if ev := m.GetEvent(); ev != nil {
+			last = ev.GetCursor()
+		}
+	}
+}
