@@ -12,6 +12,7 @@ GO ?= go
 TOOL := $(GO) tool -modfile=tools/go.mod
 BUF := $(TOOL) buf
 FUZZTIME ?= 5s
+BASE ?= main
 
 .PHONY: check generate protodeps lint format test vet fuzz-short check-generated breaking
 
@@ -65,6 +66,6 @@ test:
 fuzz-short:
 	FUZZTIME=$(FUZZTIME) bash tools/fuzz-short.sh
 
-## breaking: compare the contract with main's (wire and JSON compatibility).
+## breaking: check proto/ for wire or JSON breaking changes against BASE (default main).
 breaking: protodeps
-	$(BUF) breaking proto --against '.git#branch=main,subdir=proto'
+	BASE=$(BASE) bash tools/breaking.sh
