@@ -301,9 +301,10 @@ type AgentEvent struct {
 	// Opaque position of this event in the stream. Pass the cursor of the last
 	// event processed as StreamEventsRequest.resume_after to continue after it.
 	Cursor string `protobuf:"bytes,1,opt,name=cursor,proto3" json:"cursor,omitempty"`
-	// This event's number in the agent's event log: starts at 1 and strictly
-	// increases per agent, across sign-ins. It orders the events of one agent
-	// only; numbers of different agents are unrelated.
+	// This event's number in the agent's event log, 1 or more. It strictly
+	// increases per agent, across sign-ins, and orders the events of one agent
+	// only; numbers of different agents are unrelated. Do not infer lost events
+	// from jumps: only a Gap message says events are missing.
 	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
 	// The agent the event belongs to (the event's `workNo`).
 	AgentId string `protobuf:"bytes,3,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
