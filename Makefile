@@ -1,0 +1,71 @@
+# ccgw-bridge build entry points. `make check` is what CI runs.
+#
+# buf and every protoc plugin are pinned in tools/go.mod and run with
+# `go tool`, which builds them from source on first use and caches them in
+# the Go build cache: nothing needs installing besides Go.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := check
+
+GO ?= go
+TOOL := $(GO) tool -modfile=tools/go.mod
+BUF := $(TOOL) buf
+FUZZTIME ?= 5s
+BASE ?= main
+
+.PHONY: check generate protodeps lint format test vet fuzz-short check-generated breaking
+
+## check: everything CI checks (lint, generated code up to date, vet, tests, short fuzzing).
+check:
+	$(MAKE) lint
+	$(MAKE) check-generated
+	$(MAKE) vet
+	CCGW_REQUIRE_PROTODEPS=1 $(MAKE) test
+	$(MAKE) fuzz-short
+
+## protodeps: copy the imported third-party .proto files into .protodeps/ (git-ignored),
+## and compile the pinned validate.proto for the test that compares it with the Go runtime's.
+protodeps:
+	bash tools/protodeps.sh
+	$(BUF) build .protodeps --path .protodeps/buf/validate/validate.proto \
+	  --exclude-imports --exclude-source-info -o .protodeps/buf-validate.binpb
+
+## generate: regenerate everything under gen/ from proto/.
+generate: protodeps
+	$(BUF) generate
+	bash tools/openapi-embed.sh
+
+## lint: buf lint and buf format of our protos.
+lint: protodeps
+	$(BUF) lint proto
+	$(BUF) format --diff --exit-code proto
+
+## format: rewrite our protos in buf's format.
+format:
+	$(BUF) format -w proto
+
+## check-generated: fail when gen/ differs from what `make generate` produces.
+check-generated: generate
+	@if [[ -n "$$(git status --porcelain --untracked-files=all -- gen/)" ]]; then \
+	  echo "gen/ is out of date with proto/ (run make generate and commit):"; \
+	  git status --short --untracked-files=all -- gen/; \
+	  git --no-pager diff --stat -- gen/; \
+	  exit 1; \
+	fi
+
+## vet: go vet over the main module.
+vet:
+	$(GO) vet ./...
+
+## test: all tests of the main module with the race detector.
+test:
+	$(GO) test -race ./...
+
+## fuzz-short: every Fuzz test of the main module for FUZZTIME (default 5s) each.
+fuzz-short:
+	FUZZTIME=$(FUZZTIME) bash tools/fuzz-short.sh
+
+## breaking: check proto/ for wire or JSON breaking changes against BASE (default main).
+breaking: protodeps
+	BASE=$(BASE) bash tools/breaking.sh
