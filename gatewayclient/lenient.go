@@ -1,0 +1,106 @@
+package gatewayclient
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// lenientString decodes any JSON scalar into text: strings as they are,
+// numbers in their literal (decimal) form, booleans as "true"/"false", null
+// as "". Objects and arrays count as absent (""), because a field that is
+// documented as a scalar but arrives as a structure carries nothing we can
+// use, and refusing the whole message would lose the rest of it.
+type lenientString string
+
+func (s *lenientString) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	switch b[0] {
+	case '"':
+		inner := b[1 : len(b)-1]
+		if !hasByte(inner, '\\') && utf8.Valid(inner) {
+			*s = lenientString(inner)
+			return nil
+		}
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = lenientString(v)
+	case 'n', '{', '[':
+		*s = ""
+	default: // number, true, false
+		*s = lenientString(b)
+	}
+	return nil
+}
+
+func hasByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// envelopeHead is the part shared by every gateway answer.
+type envelopeHead struct {
+	Message lenientString  `json:"message"`
+	Retcode *lenientString `json:"retcode"` // nil: absent or null
+}
+
+// envelope is a command answer: {message, retcode, result}.
+type envelope struct {
+	envelopeHead
+	Result json.RawMessage `json:"result"`
+}
+
+var (
+	errNoRetcode    = errors.New("body has no retcode")
+	errEmptyRetcode = errors.New("body has an empty retcode")
+)
+
+// check validates the head after decoding and returns the retcode.
+func (h *envelopeHead) check() (string, error) {
+	if h.Retcode == nil {
+		return "", errNoRetcode
+	}
+	if *h.Retcode == "" {
+		return "", errEmptyRetcode
+	}
+	return string(*h.Retcode), nil
+}
+
+func decodeEnvelope(data []byte) (*envelope, string, error) {
+	var env envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, "", describeJSONError(err)
+	}
+	rc, err := env.check()
+	if err != nil {
+		return nil, "", err
+	}
+	return &env, rc, nil
+}
+
+// describeJSONError names what is wrong without quoting the body, which may
+// contain anything (including secrets echoed by a confused gateway).
+func describeJSONError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("body is not JSON (syntax error at byte %d)", se.Offset)
+	case errors.As(err, &te):
+		if te.Field == "" {
+			return fmt.Errorf("body is a JSON %s, not an object", te.Value)
+		}
+		return fmt.Errorf("body field %q is a JSON %s, not the documented type", te.Field, te.Value)
+	default:
+		return errors.New("body is not JSON")
+	}
+}
