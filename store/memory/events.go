@@ -25,11 +25,7 @@ func (s *Store) Append(ctx context.Context, agentID string, evs ...store.Event) 
 		l.mu.Unlock()
 		return nil, store.ErrClosed
 	}
-	at := s.now().UnixNano()
-	if at < l.lastAt {
-		at = l.lastAt // stamps must not decrease in Pos order, whatever the clock does
-	}
-	l.lastAt = at
+	at := s.clock().UnixNano()
 	a := l.agent(agentID)
 	head := l.head.Load()
 	for i := range evs {
@@ -47,7 +43,7 @@ func (s *Store) Append(ctx context.Context, agentID string, evs ...store.Event) 
 		l.recent.put(head, a, e.Seq, at)
 		out[i] = e
 	}
-	cutoff := l.raiseCutoff(at - s.maxAge)
+	cutoff := at - s.maxAge
 	l.trimExpired(a, cutoff)
 	l.sweepExpired(cutoff)
 	// Publishing the head last, under the lock, is what makes every Pos <= head readable.
@@ -84,5 +80,5 @@ func (s *Store) DeleteEvents(ctx context.Context, agentID string) error {
 
 // readCutoff is the expiry cutoff for a read at the current clock.
 func (s *Store) readCutoff() int64 {
-	return s.log.raiseCutoff(s.now().UnixNano() - s.maxAge)
+	return s.clock().UnixNano() - s.maxAge
 }

@@ -74,7 +74,7 @@ func (s *Store) ReserveRequest(ctx context.Context, key, fingerprint string, ttl
 	if ttl <= 0 {
 		return store.IdemRecord{}, false, invalid("request ttl %v, want > 0", ttl)
 	}
-	now := s.now()
+	now := s.clock()
 	ns := now.UnixNano()
 	p := &s.idem
 	p.mu.Lock()
@@ -100,7 +100,7 @@ func (s *Store) CompleteRequest(ctx context.Context, key string, result []byte) 
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	ns := s.now().UnixNano()
+	ns := s.clock().UnixNano()
 	p := &s.idem
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -124,7 +124,7 @@ func (s *Store) GetRequest(ctx context.Context, key string) (store.IdemRecord, e
 	if err := s.check(ctx); err != nil {
 		return store.IdemRecord{}, err
 	}
-	ns := s.now().UnixNano()
+	ns := s.clock().UnixNano()
 	p := &s.idem
 	p.mu.Lock()
 	defer p.mu.Unlock()

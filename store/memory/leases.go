@@ -33,7 +33,7 @@ func (s *Store) AcquireLease(ctx context.Context, key, owner string, ttl time.Du
 	case ttl <= 0:
 		return false, invalid("lease ttl %v, want > 0", ttl)
 	}
-	now := s.now()
+	now := s.clock()
 	p := &s.leases
 	p.mu.Lock()
 	defer p.mu.Unlock()

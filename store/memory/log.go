@@ -7,8 +7,9 @@ import (
 	"github.com/ccgw-bridge/ccgw-bridge/store"
 )
 
-// entry is one retained event plus the store clock reading at its append (Unix ns). at is
-// non-decreasing in Pos across the whole store, which lets age checks binary-search.
+// entry is one retained event plus the store clock reading at its append (Unix ns). Appends
+// read the never-decreasing store clock under the write lock, so at is non-decreasing in Pos
+// across the whole store, which lets age checks binary-search.
 type entry struct {
 	ev store.Event
 	at int64
@@ -52,38 +53,21 @@ type eventLog struct {
 	sweep  int         // next index in order for the append-time age sweep
 
 	head   atomic.Uint64 // written under mu; read without it by Head and Watch
-	lastAt int64         // clock stamp of the newest event, to keep stamps non-decreasing
 	recent recentIndex
 	// maxDroppedPos is the highest Pos any agent physically dropped, so Gaps can answer "nothing
 	// lost" for a cursor past it without visiting agents.
 	maxDroppedPos uint64
-	// cutoff only moves forward so an expired event never reappears if the clock steps back.
-	cutoff atomic.Int64
 }
 
 func (l *eventLog) init(maxEvents, tombCap, recent int) {
 	l.maxEvents, l.tombCap = maxEvents, tombCap
 	l.agents = make(map[string]*agentLog)
 	l.recent.init(recent)
-	l.cutoff.Store(-1 << 63)
 }
 
 func (l *eventLog) release() {
 	l.agents, l.order = nil, nil
 	l.recent = recentIndex{}
-}
-
-// raiseCutoff returns the expiry cutoff for a clock reading, never lower than one used before.
-func (l *eventLog) raiseCutoff(c int64) int64 {
-	for {
-		old := l.cutoff.Load()
-		if c <= old {
-			return old
-		}
-		if l.cutoff.CompareAndSwap(old, c) {
-			return c
-		}
-	}
 }
 
 // dropOldest removes a's oldest entry, remembering its Pos for gap reports.

@@ -52,6 +52,9 @@ type Store struct {
 	closed   atomic.Bool
 	closedCh chan struct{}
 
+	// clockHW is the latest clock reading in Unix ns; see clock.
+	clockHW atomic.Int64
+
 	log eventLog
 
 	notifyMu sync.Mutex
@@ -82,6 +85,7 @@ func New(opts Options) *Store {
 		epoch:    newEpoch(),
 		closedCh: make(chan struct{}),
 	}
+	s.clockHW.Store(-1 << 63)
 	s.log.init(ret.MaxEvents, min(ret.MaxEvents, tombstoneCap), recent)
 	s.sess.m = make(map[string]store.Session)
 	s.leases.m = make(map[string]lease)
@@ -99,6 +103,23 @@ func newEpoch() string {
 		return fmt.Sprintf("t%x", time.Now().UnixNano())
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// clock reads Now but never returns a time earlier than one it returned before. If the wall
+// clock steps back, expired events stay expired, leases and requests do not come back to life,
+// and new events are not stamped behind the expiry cutoff (which would hide them at once).
+func (s *Store) clock() time.Time {
+	t := s.now()
+	n := t.UnixNano()
+	for {
+		hw := s.clockHW.Load()
+		if n < hw {
+			return time.Unix(0, hw)
+		}
+		if n == hw || s.clockHW.CompareAndSwap(hw, n) {
+			return t
+		}
+	}
 }
 
 // check is the common preamble of every method.

@@ -2,11 +2,13 @@ package memory
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/ccgw-bridge/ccgw-bridge/store"
+	"github.com/ccgw-bridge/ccgw-bridge/store/storetest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -27,5 +29,17 @@ func TestSmoke(t *testing.T) {
 	}
 	if _, err := s.PutSession(ctx, store.Session{AgentID: "1001"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestConformance(t *testing.T) {
+	// The tiny recent index forces reads and gap reports off the fast path onto the per-agent
+	// merge, so both are held to the same contract.
+	for _, recent := range []int{0, 4} {
+		t.Run(fmt.Sprintf("RecentIndex=%d", recent), func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T, opts storetest.Options) store.Store {
+				return New(Options{Retention: opts.Retention, Now: opts.Now, RecentIndex: recent})
+			})
+		})
 	}
 }

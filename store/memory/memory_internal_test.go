@@ -1,0 +1,132 @@
+package memory
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ccgw-bridge/ccgw-bridge/store"
+)
+
+func appendN(t *testing.T, s *Store, agent string, n int) []store.Event {
+	t.Helper()
+	out, err := s.Append(context.Background(), agent, make([]store.Event, n)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The conformance suite allows FromSeq 0 when a backend cannot tell; this backend promises more:
+// exact while the reader is within the remembered tombstones.
+func TestGapFromSeqExactWithinTombstones(t *testing.T) {
+	ctx := context.Background()
+	s := New(Options{Retention: store.Retention{MaxEvents: 2}}) // tombstones: min(2, 4096) = 2
+	defer s.Close()
+	var a []store.Event
+	for range 10 {
+		a = append(a, appendN(t, s, "1001", 1)...)
+		appendN(t, s, "1002", 1)
+	}
+	// 1001 keeps Seq 9..10; 1..8 are dropped and positions are remembered for 7 and 8.
+	tests := []struct {
+		after uint64
+		want  []store.Gap
+	}{
+		{0, []store.Gap{{AgentID: "1001", FromSeq: 1, ToSeq: 8}}},
+		{a[2].Pos, []store.Gap{{AgentID: "1001", FromSeq: 0, ToSeq: 8}}}, // Seq 4's position is forgotten
+		{a[5].Pos, []store.Gap{{AgentID: "1001", FromSeq: 0, ToSeq: 8}}}, // Seq 7 is first missing, but Seq 6's Pos is unknown
+		{a[6].Pos, []store.Gap{{AgentID: "1001", FromSeq: 8, ToSeq: 8}}},
+		{a[6].Pos + 1, []store.Gap{{AgentID: "1001", FromSeq: 8, ToSeq: 8}}}, // a 1002 position between 7 and 8
+		{a[7].Pos, nil},
+	}
+	for _, tt := range tests {
+		got, err := s.Gaps(ctx, []string{"1001"}, tt.after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(tt.want) || (len(got) == 1 && got[0] != tt.want[0]) {
+			t.Errorf("Gaps(after %d) = %+v, want %+v", tt.after, got, tt.want)
+		}
+	}
+}
+
+func TestEpochsDiffer(t *testing.T) {
+	seen := map[string]bool{}
+	for range 50 {
+		s := New(Options{})
+		_, epoch, err := s.Head(context.Background())
+		if err != nil || epoch == "" || seen[epoch] {
+			t.Fatalf("epoch %q (err %v) repeats or is empty", epoch, err)
+		}
+		seen[epoch] = true
+		s.Close()
+	}
+}
+
+// An agent that stops receiving events still has its expired events freed, by the sweep that
+// appends to other agents drive.
+func TestSweepFreesIdleAgents(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	s := New(Options{Now: clock, Retention: store.Retention{MaxAge: time.Minute}})
+	defer s.Close()
+	for i := range 20 {
+		appendN(t, s, string(rune('A'+i)), 5)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Minute)
+	mu.Unlock()
+	for range 20 {
+		appendN(t, s, "busy", 1)
+	}
+	s.log.mu.RLock()
+	defer s.log.mu.RUnlock()
+	for id, a := range s.log.agents {
+		if id != "busy" && a.evs.len() != 0 {
+			t.Errorf("idle agent %s still holds %d expired events", id, a.evs.len())
+		}
+	}
+}
+
+// A clock that steps back must neither resurrect expired events nor stamp new events older
+// than earlier ones.
+func TestClockSteppingBack(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	now := time.Unix(1_700_000_000, 0)
+	set := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	start := now
+	s := New(Options{Now: clock, Retention: store.Retention{MaxAge: time.Hour}})
+	defer s.Close()
+	old := appendN(t, s, "1001", 1)
+	set(start.Add(2 * time.Hour))
+	if evs, _ := s.Read(ctx, nil, 0, 10); len(evs) != 0 {
+		t.Fatalf("expired event still readable: %v", evs)
+	}
+	set(start) // back in time
+	if evs, _ := s.Read(ctx, nil, 0, 10); len(evs) != 0 {
+		t.Fatalf("expired event came back when the clock stepped back: %v", evs)
+	}
+	gaps, _ := s.Gaps(ctx, nil, 0)
+	if len(gaps) != 1 || gaps[0] != (store.Gap{AgentID: "1001", FromSeq: 1, ToSeq: old[0].Seq}) {
+		t.Fatalf("Gaps = %+v", gaps)
+	}
+	// Appended while the clock is behind: stamped at the latest time the store has seen, so it
+	// is readable now and lives MaxAge from that time.
+	fresh := appendN(t, s, "1002", 1)
+	for _, at := range []time.Duration{0, 2 * time.Hour, 3 * time.Hour} {
+		set(start.Add(at))
+		evs, _ := s.Read(ctx, nil, 0, 10)
+		if len(evs) != 1 || evs[0].Pos != fresh[0].Pos {
+			t.Fatalf("clock at start+%v: event appended under a stepped-back clock: Read = %v", at, evs)
+		}
+	}
+	set(start.Add(3*time.Hour + time.Nanosecond))
+	if evs, _ := s.Read(ctx, nil, 0, 10); len(evs) != 0 {
+		t.Fatalf("event outlived MaxAge: %v", evs)
+	}
+}
