@@ -34,10 +34,10 @@ const (
 	// The events were older than the bridge keeps: the resume_after cursor
 	// pointed too far back.
 	GapReason_GAP_REASON_EXPIRED GapReason = 1
-	// The client read the stream more slowly than the events arrived, and the
-	// bridge dropped events for this stream rather than hold up the agent's
-	// other subscribers.
-	GapReason_GAP_REASON_SLOW_CONSUMER GapReason = 2
+	// The resume_after cursor was issued by an earlier run of the bridge's event
+	// log (an in-memory log that restarted). Sequences may have started again
+	// at 1; the stream continues with every event the log now holds.
+	GapReason_GAP_REASON_LOG_RESTARTED GapReason = 2
 )
 
 // Enum value maps for GapReason.
@@ -45,12 +45,12 @@ var (
 	GapReason_name = map[int32]string{
 		0: "GAP_REASON_UNSPECIFIED",
 		1: "GAP_REASON_EXPIRED",
-		2: "GAP_REASON_SLOW_CONSUMER",
+		2: "GAP_REASON_LOG_RESTARTED",
 	}
 	GapReason_value = map[string]int32{
 		"GAP_REASON_UNSPECIFIED":   0,
 		"GAP_REASON_EXPIRED":       1,
-		"GAP_REASON_SLOW_CONSUMER": 2,
+		"GAP_REASON_LOG_RESTARTED": 2,
 	}
 )
 
@@ -849,7 +849,7 @@ const file_ccgw_v1_agent_event_proto_rawDesc = "" +
 	"\tGapReason\x12\x1a\n" +
 	"\x16GAP_REASON_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12GAP_REASON_EXPIRED\x10\x01\x12\x1c\n" +
-	"\x18GAP_REASON_SLOW_CONSUMER\x10\x022\x97\x01\n" +
+	"\x18GAP_REASON_LOG_RESTARTED\x10\x022\x97\x01\n" +
 	"\x11AgentEventService\x12\x81\x01\n" +
 	"\fStreamEvents\x12\x1c.ccgw.v1.StreamEventsRequest\x1a\x1d.ccgw.v1.StreamEventsResponse\"2\x82\xd3\xe4\x93\x02,Z\f\x12\n" +
 	"/v1/events\x12\x1c/v1/agents/{agent_id}/events0\x01B7Z5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"

@@ -34,6 +34,11 @@ const (
 	// The call failed (event AgentEvent_Inside_Call_Fail), for example because
 	// no agent of the queue answered.
 	CallOutcome_CALL_OUTCOME_FAILED CallOutcome = 2
+	// Awaited, but no outcome arrived before the request's deadline (or within
+	// 30 s when it had none). The call was placed: call_id is valid, and the
+	// outcome will appear on the agent's event stream. The bridge answers a
+	// little before the deadline so that the caller receives the call id.
+	CallOutcome_CALL_OUTCOME_PENDING CallOutcome = 3
 )
 
 // Enum value maps for CallOutcome.
@@ -42,11 +47,13 @@ var (
 		0: "CALL_OUTCOME_UNSPECIFIED",
 		1: "CALL_OUTCOME_CONNECTED",
 		2: "CALL_OUTCOME_FAILED",
+		3: "CALL_OUTCOME_PENDING",
 	}
 	CallOutcome_value = map[string]int32{
 		"CALL_OUTCOME_UNSPECIFIED": 0,
 		"CALL_OUTCOME_CONNECTED":   1,
 		"CALL_OUTCOME_FAILED":      2,
+		"CALL_OUTCOME_PENDING":     3,
 	}
 )
 
@@ -152,6 +159,10 @@ const (
 	// The agent left the session (AgentEvent_Call_Release; BLIND mode). This
 	// says the hand-off started, not that the target took the session.
 	TransferOutcome_TRANSFER_OUTCOME_RELEASED TransferOutcome = 4
+	// Awaited, but no outcome arrived before the request's deadline (or within
+	// 30 s when it had none). The transfer was sent; its outcome will appear on
+	// the agent's event stream.
+	TransferOutcome_TRANSFER_OUTCOME_PENDING TransferOutcome = 5
 )
 
 // Enum value maps for TransferOutcome.
@@ -162,6 +173,7 @@ var (
 		2: "TRANSFER_OUTCOME_FAILED",
 		3: "TRANSFER_OUTCOME_CONNECT_FAILED",
 		4: "TRANSFER_OUTCOME_RELEASED",
+		5: "TRANSFER_OUTCOME_PENDING",
 	}
 	TransferOutcome_value = map[string]int32{
 		"TRANSFER_OUTCOME_UNSPECIFIED":    0,
@@ -169,6 +181,7 @@ var (
 		"TRANSFER_OUTCOME_FAILED":         2,
 		"TRANSFER_OUTCOME_CONNECT_FAILED": 3,
 		"TRANSFER_OUTCOME_RELEASED":       4,
+		"TRANSFER_OUTCOME_PENDING":        5,
 	}
 )
 
@@ -796,21 +809,23 @@ const file_ccgw_v1_call_control_proto_rawDesc = "" +
 	"\aoutcome\x18\x01 \x01(\x0e2\x18.ccgw.v1.TransferOutcomeR\aoutcome\x128\n" +
 	"\routcome_event\x18\x02 \x01(\v2\x13.ccgw.v1.AgentEventR\foutcomeEvent\x12\x1f\n" +
 	"\vresult_code\x18\x03 \x01(\x05R\n" +
-	"resultCode*`\n" +
+	"resultCode*z\n" +
 	"\vCallOutcome\x12\x1c\n" +
 	"\x18CALL_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16CALL_OUTCOME_CONNECTED\x10\x01\x12\x17\n" +
-	"\x13CALL_OUTCOME_FAILED\x10\x02*p\n" +
+	"\x13CALL_OUTCOME_FAILED\x10\x02\x12\x18\n" +
+	"\x14CALL_OUTCOME_PENDING\x10\x03*p\n" +
 	"\fTransferMode\x12\x1d\n" +
 	"\x19TRANSFER_MODE_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13TRANSFER_MODE_BLIND\x10\x01\x12(\n" +
-	"$TRANSFER_MODE_RELEASE_AFTER_TRANSFER\x10\x02*\xb4\x01\n" +
+	"$TRANSFER_MODE_RELEASE_AFTER_TRANSFER\x10\x02*\xd2\x01\n" +
 	"\x0fTransferOutcome\x12 \n" +
 	"\x1cTRANSFER_OUTCOME_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aTRANSFER_OUTCOME_SUCCEEDED\x10\x01\x12\x1b\n" +
 	"\x17TRANSFER_OUTCOME_FAILED\x10\x02\x12#\n" +
 	"\x1fTRANSFER_OUTCOME_CONNECT_FAILED\x10\x03\x12\x1d\n" +
-	"\x19TRANSFER_OUTCOME_RELEASED\x10\x042\xb1\x02\n" +
+	"\x19TRANSFER_OUTCOME_RELEASED\x10\x04\x12\x1c\n" +
+	"\x18TRANSFER_OUTCOME_PENDING\x10\x052\xb1\x02\n" +
 	"\x12CallControlService\x12\x88\x01\n" +
 	"\x0eCallInnerSkill\x12\x1e.ccgw.v1.CallInnerSkillRequest\x1a\x1f.ccgw.v1.CallInnerSkillResponse\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/agents/{agent_id}/voice:callInnerSkill\x12\x8f\x01\n" +
 	"\x0fTransferSession\x12\x1f.ccgw.v1.TransferSessionRequest\x1a .ccgw.v1.TransferSessionResponse\"9\x82\xd3\xe4\x93\x023:\x01*\"./v1/agents/{agent_id}/media/{call_id}:transferB7Z5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
