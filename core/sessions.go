@@ -92,7 +92,16 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 		return SessionInfo{}, err
 	}
 	view, _ := c.hub.view(p.AgentID)
+	if view.State == StateUnknown || view.State == StateSignedOut {
+		// The sign-in events are still on their way through the poller; the gateway has put the
+		// agent in the state it was asked for.
+		view.State = initialViewState[p.InitialState]
+	}
 	return SessionInfo{Session: s, View: view}, nil
+}
+
+var initialViewState = map[gatewayclient.InitialStatus]AgentState{
+	0: StateIdle, gatewayclient.StatusIdle: StateIdle, gatewayclient.StatusBusy: StateBusy, gatewayclient.StatusWork: StateWrapUp,
 }
 
 // SignOut signs the agent out at the gateway (forcelogout when force, which also ends a call in

@@ -18,7 +18,7 @@ func TestSignInStartsOnePollerAndIsIdempotent(t *testing.T) {
 		t.Fatalf("first message should be a snapshot of one agent without a session, got %+v", snap)
 	}
 	s := h.signIn(t, "1001")
-	if s.State != store.SessionActive || s.GUID == "" || !s.VoiceEnabled {
+	if s.State != store.SessionActive || s.GUID == "" || !s.VoiceEnabled || s.View.State != core.StateIdle {
 		t.Fatalf("session = %+v", s.Session)
 	}
 	rec.waitEvent(t, "1001", "AgentOther_InService")
