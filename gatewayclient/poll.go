@@ -35,7 +35,7 @@ func (s *Session) Poll(ctx context.Context) (*Event, error) {
 	var ev *Event
 	r := &request{op: OpGetAgentEvent, method: http.MethodGet, agentID: s.agentID,
 		path: "agentevent/" + s.agentID, sess: s, poll: true}
-	err := s.client.run(ctx, r, func(_ http.Header, data []byte) (string, string, error) {
+	err := s.run(ctx, r, func(_ http.Header, data []byte) (string, string, error) {
 		w, rc, err := parsePoll(data)
 		if err != nil || rc != "0" {
 			return rc, lenientText(w.message), err
