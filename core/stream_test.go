@@ -127,8 +127,10 @@ func TestSlowSubscriberIsCutOffWithResumeCursor(t *testing.T) {
 	fast := startStream(t, h.core, core.StreamParams{AgentIDs: []string{"1001"}, EventTypes: []string{"AgentState_SetNotReady_Success"}})
 	slow.next(t)
 	fast.next(t)
-	push(t, h, "1001", 0, 20)
-	for i := range 20 { // the fast stream is not slowed by the slow one
+	// One event at a time, paced by the fast stream, so only the slow stream can fall behind;
+	// the fast one keeps receiving after the slow one's buffer filled.
+	for i := range 20 {
+		push(t, h, "1001", i, 1)
 		if m := fast.next(t); m.Event == nil || m.Event.Reason != fmt.Sprint(i) {
 			t.Fatalf("fast stream event %d: %+v", i, m)
 		}
