@@ -40,14 +40,17 @@ func externalSim(t *testing.T, mutate func(*gatewaysim.Config)) (*gatewaysim.Sim
 
 func TestGUIDRotationWithZeroAuthFailures(t *testing.T) {
 	_, use := externalSim(t, func(c *gatewaysim.Config) {
-		c.GUIDInterval, c.GUIDTimeout, c.PollWait = 20*time.Millisecond, 40*time.Millisecond, 30*time.Millisecond
+		// The real gateway's proportions (60 s rotation, 120 s expiry, 10 s poll wait) scaled to
+		// milliseconds: a rotated GUID reaches the client within one poll wait, long before the
+		// old one expires.
+		c.GUIDInterval, c.GUIDTimeout, c.PollWait = 30*time.Millisecond, 120*time.Millisecond, 10*time.Millisecond
 	})
 	b := startBridge(t, use)
 	b.signIn(t, "1001")
 	b.signIn(t, "1002")
 	ctx := ctxT(t, 10*time.Second)
 	n := 0
-	for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); n++ { // ~75 rotations
+	for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); n++ { // ~50 rotations
 		if _, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 2}); err != nil {
 			t.Fatalf("call %d: %v", n, err)
 		}

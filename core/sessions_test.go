@@ -141,12 +141,15 @@ func TestSessionLostWhenGatewaySignsAgentOut(t *testing.T) {
 
 func TestGUIDRotationOverManyIntervals(t *testing.T) {
 	h := newHarness(t, setup{sim: func(c *gatewaysim.Config) {
-		c.GUIDInterval, c.GUIDTimeout, c.PollWait = 20*time.Millisecond, 40*time.Millisecond, 30*time.Millisecond
+		// The real gateway's proportions (60 s rotation, 120 s expiry, 10 s poll wait) scaled to
+		// milliseconds: a rotated GUID reaches the client within one poll wait, long before the
+		// old one expires.
+		c.GUIDInterval, c.GUIDTimeout, c.PollWait = 30*time.Millisecond, 120*time.Millisecond, 10*time.Millisecond
 	}})
 	first := h.signIn(t, "1001").GUID
 	h.signIn(t, "1002")
 	ctx := ctxT(t, 10*time.Second)
-	deadline := time.Now().Add(1500 * time.Millisecond) // 75 rotation intervals
+	deadline := time.Now().Add(1500 * time.Millisecond) // 50 rotation intervals
 	calls := 0
 	for time.Now().Before(deadline) {
 		// Commands go out with whatever GUID the poller last adopted.
