@@ -38,6 +38,7 @@ type App struct {
 	grpcLis, httpLis net.Listener
 	hs               *http.Server
 	shutdown         sync.Once
+	stopTracing      func()
 }
 
 // New builds and starts everything but the public listeners' serving.
@@ -90,7 +91,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		return nil, fmt.Errorf("starting the core: %w", err)
 	}
 	details["replica"] = a.core.ReplicaID()
-	a.server, err = server.New(server.Config{Core: a.core, Logger: log, Registry: reg, Details: details, ShutdownTimeout: cfg.ShutdownTimeout})
+	tp := cfg.TracerProvider
+	if tp == nil {
+		if tp, a.stopTracing, err = setupTracing(ctx, log); err != nil {
+			return nil, fmt.Errorf("tracing: %w", err)
+		}
+	}
+	a.server, err = server.New(server.Config{Core: a.core, Logger: log, Registry: reg, Details: details,
+		ShutdownTimeout: cfg.ShutdownTimeout, TracerProvider: tp})
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +166,9 @@ func (a *App) close() {
 	}
 	if a.store != nil {
 		_ = a.store.Close()
+	}
+	if a.stopTracing != nil {
+		a.stopTracing()
 	}
 	for _, l := range []net.Listener{a.grpcLis, a.httpLis} {
 		if l != nil && a.hs == nil {

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config is everything the bridge can be told. Every field has a flag and a CCGW_* environment
@@ -39,6 +41,10 @@ type Config struct {
 
 	LogLevel  string
 	LogFormat string
+
+	// TracerProvider, when set (by an embedding program or a test), receives the RPC spans;
+	// otherwise they go to OTLP when OTEL_EXPORTER_OTLP_*ENDPOINT is set, or nowhere.
+	TracerProvider trace.TracerProvider
 }
 
 // FlagSet registers cfg's flags on a new flag set named name.

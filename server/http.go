@@ -9,6 +9,8 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
@@ -25,6 +27,8 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 	conn, err := grpc.NewClient("passthrough:///in-process",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return s.loop.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		// Carries the REST request's trace context into the gRPC server's span.
+		grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(s.tracerProvider()))),
 	)
 	if err != nil {
 		return nil, err
@@ -56,7 +60,8 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 		}
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", ndjsonStreams(gw))
+	mux.Handle("/v1/", otelhttp.NewHandler(ndjsonStreams(gw), "rest", otelhttp.WithTracerProvider(s.tracerProvider()),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.Pattern })))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", s.serveHealth)
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {

@@ -20,6 +20,9 @@ import (
 	protovalidatemw "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/protovalidate"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -39,6 +42,8 @@ type Config struct {
 	Details map[string]string
 	// ShutdownTimeout bounds graceful shutdown before in-flight RPCs and streams are cut.
 	ShutdownTimeout time.Duration
+	// TracerProvider receives a span per RPC (REST calls included); nil uses the global one.
+	TracerProvider trace.TracerProvider
 }
 
 // Server is the gRPC server plus the HTTP handler that serves REST, /healthz, /metrics and
@@ -89,6 +94,9 @@ func New(cfg Config) (*Server, error) {
 	})
 	rec := recovery.WithRecoveryHandlerContext(recoverPanic(s.log))
 	s.grpc = grpc.NewServer(
+		// Spans carry method, status code and peer, never payloads or metadata, so no secret
+		// reaches a trace.
+		grpc.StatsHandler(otelgrpc.NewServerHandler(otelgrpc.WithTracerProvider(s.tracerProvider()))),
 		grpc.ChainUnaryInterceptor(
 			recovery.UnaryServerInterceptor(rec), // outermost: also catches interceptor panics
 			unaryRequestID,
@@ -121,6 +129,13 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+func (s *Server) tracerProvider() trace.TracerProvider {
+	if s.cfg.TracerProvider != nil {
+		return s.cfg.TracerProvider
+	}
+	return otel.GetTracerProvider()
 }
 
 // GRPCServer exposes the underlying server (for tests that serve it on their own listener).
