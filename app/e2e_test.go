@@ -17,12 +17,12 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
-	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/metadata"
+	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 
-	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
+	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 )
 
 func TestCallAndTransferOverGRPC(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/ccgw-bridge/ccgw-bridge/app"
-	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
+	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 )
 
 // externalSim runs a simulator the test controls, reached by the bridge as a configured gateway

@@ -19,7 +19,9 @@ import (
 )
 
 func TestToStatus(t *testing.T) {
-	gw := func(rc string) error { return &gatewayclient.Error{Op: "callInnerSkill", AgentID: "1001", Retcode: rc, Message: "gateway words"} }
+	gw := func(rc string) error {
+		return &gatewayclient.Error{Op: "callInnerSkill", AgentID: "1001", Retcode: rc, Message: "gateway words"}
+	}
 	tr := func(k gatewayclient.TransportKind, code int) error {
 		return &gatewayclient.TransportError{Op: "getAgentEvent", AgentID: "1001", Kind: k, StatusCode: code, Err: errors.New("cause")}
 	}
