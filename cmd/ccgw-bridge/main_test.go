@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/ccgw-bridge/ccgw-bridge/app"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestHealthSubcommand(t *testing.T) {
+	var cfg app.Config
+	if err := cfg.Parse("t", []string{"-grpc-listen=127.0.0.1:0", "-http-listen=", "-sim-listen=127.0.0.1:0"},
+		func(string) (string, bool) { return "", false }); err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Serve()
+	if code := health([]string{"-addr", a.GRPCAddr()}); code != 0 {
+		t.Fatalf("health of a serving bridge exited %d", code)
+	}
+	a.Shutdown()
+
+	// Nothing listens on a port just released: the check must fail, not hang.
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	if code := health([]string{"-addr", addr, "-timeout", "500ms"}); code != 1 {
+		t.Fatalf("health of nothing exited %d", code)
+	}
+}
