@@ -91,10 +91,18 @@ func (l *eventLog) dropOldest(a *agentLog) {
 	}
 }
 
-// trimExpired physically drops a's entries stamped before cutoff.
+// trimExpired physically drops a's entries stamped before cutoff. An agent whose every event
+// expired has been idle for MaxAge: its buffer (up to MaxEvents entries) is freed rather than
+// kept at its peak size.
 func (l *eventLog) trimExpired(a *agentLog, cutoff int64) {
+	if a.evs.len() == 0 || a.evs.at(0).at >= cutoff {
+		return
+	}
 	for a.evs.len() > 0 && a.evs.at(0).at < cutoff {
 		l.dropOldest(a)
+	}
+	if a.evs.len() == 0 {
+		a.evs = ring[entry]{}
 	}
 }
 

@@ -100,6 +100,9 @@ func TestSweepFreesIdleAgents(t *testing.T) {
 				if a.evs.len() > 0 && a.evs.at(0).at < cutoff {
 					t.Errorf("round %d step %d: idle agent %s still holds %d expired events", round, step, a.id, a.evs.len())
 				}
+				if a.evs.len() == 0 && a.evs.buf != nil {
+					t.Errorf("round %d step %d: idle agent %s keeps a buffer of %d", round, step, a.id, len(a.evs.buf))
+				}
 			}
 			s.log.mu.RUnlock()
 		}
