@@ -7,10 +7,10 @@ import (
 	"github.com/ccgw-bridge/ccgw-bridge/store"
 )
 
-// mergeChunk is how many agents a merge looks at per hold of the read lock (eventLog.chunk; tests
-// shrink it to force lock releases). Finding where a
-// cursor starts in every agent's log costs a few cache misses per agent; with thousands of agents
-// that is milliseconds, and appends must not wait that long.
+// mergeChunk is how many agents a merge looks at per hold of the read lock (eventLog.chunk;
+// tests shrink it to force lock releases). Finding where a cursor starts in an agent's log costs
+// a few cache misses; with thousands of agents that is milliseconds, and appends must not wait
+// that long.
 const mergeChunk = 256
 
 // Read returns retained events with Pos > after for agentIDs (all when empty), in Pos order.
