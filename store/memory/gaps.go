@@ -38,6 +38,9 @@ func (s *Store) Gaps(ctx context.Context, agentIDs []string, after uint64) ([]st
 	l.mu.RUnlock()
 	var gaps []store.Gap
 	for lo, n := 0, max(len(logs), len(ids)); lo < n; lo += l.chunk {
+		if err := s.check(ctx); err != nil {
+			return nil, err
+		}
 		l.mu.RLock()
 		if s.closed.Load() {
 			l.mu.RUnlock()

@@ -43,7 +43,7 @@ func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit
 		out = l.merge(l.cursorsFor(agentIDs, after, head, cutoff), head, limit, cutoff)
 	default:
 		l.mu.RUnlock()
-		return s.readMergeChunked(agentIDs, after, head, limit, cutoff)
+		return s.readMergeChunked(ctx, agentIDs, after, head, limit, cutoff)
 	}
 	l.mu.RUnlock()
 	return out, nil
@@ -187,7 +187,7 @@ func duplicate(a *agentLog, earlier []string, l *eventLog) bool {
 // the read lock in between, then merges under one hold. Only positions up to head (taken before
 // the first release) are returned, so events appended meanwhile cannot overtake older ones that
 // a later chunk would have found.
-func (s *Store) readMergeChunked(ids []string, after, head uint64, limit int, cutoff int64) ([]store.Event, error) {
+func (s *Store) readMergeChunked(ctx context.Context, ids []string, after, head uint64, limit int, cutoff int64) ([]store.Event, error) {
 	l := &s.log
 	var logs []*agentLog // all agents: a snapshot, since deletes reorder l.order
 	if len(ids) == 0 {
@@ -202,6 +202,9 @@ func (s *Store) readMergeChunked(ids []string, after, head uint64, limit int, cu
 		seen = make(map[*agentLog]struct{}, len(ids))
 	}
 	for lo := 0; lo < n; lo += l.chunk {
+		if err := s.check(ctx); err != nil {
+			return nil, err
+		}
 		l.mu.RLock()
 		if s.closed.Load() {
 			l.mu.RUnlock()
