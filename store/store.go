@@ -175,7 +175,8 @@ type Events interface {
 	// from another epoch can be recognised instead of silently misread.
 	Head(ctx context.Context) (pos uint64, epoch string, err error)
 	// Watch blocks until ctx ends (returning ctx.Err()) or the store closes (returning
-	// ErrClosed), calling notify on the calling goroutine, never concurrently with itself. Once
+	// ErrClosed), calling notify never concurrently with itself and never after Watch has
+	// returned (the memory backend calls it on Watch's own goroutine). Once
 	// registered it calls notify with the current head (0 when empty), so nothing appended around
 	// the registration is missed; after that it calls notify only with a head greater than the
 	// previous one, after appends. Bursts coalesce: when notify returns, the next call carries

@@ -43,9 +43,7 @@ func (s *Store) Append(ctx context.Context, agentID string, evs ...store.Event) 
 		l.recent.put(head, a, e.Seq, at)
 		out[i] = e
 	}
-	cutoff := at - s.maxAge
-	l.trimExpired(a, cutoff)
-	l.sweepExpired(cutoff)
+	l.trimOnAppend(a, at, at-s.maxAge)
 	// Publishing the head last, under the lock, is what makes every Pos <= head readable.
 	l.head.Store(head)
 	l.mu.Unlock()

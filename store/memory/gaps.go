@@ -8,7 +8,9 @@ import (
 	"github.com/ccgw-bridge/ccgw-bridge/store"
 )
 
-// Gaps reports, per agent, the events with Pos > after that retention dropped.
+// Gaps reports, per agent, the events with Pos > after that retention dropped. Like a merge, a
+// report over many agents visits them a chunk at a time, releasing the read lock in between;
+// each agent's gap is exact when computed.
 func (s *Store) Gaps(ctx context.Context, agentIDs []string, after uint64) ([]store.Gap, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, err
@@ -16,30 +18,49 @@ func (s *Store) Gaps(ctx context.Context, agentIDs []string, after uint64) ([]st
 	cutoff := s.readCutoff()
 	l := &s.log
 	l.mu.RLock()
-	defer l.mu.RUnlock()
 	if s.closed.Load() {
+		l.mu.RUnlock()
 		return nil, store.ErrClosed
 	}
 	if l.nothingLostAfter(after, cutoff) {
+		l.mu.RUnlock()
 		return nil, nil
 	}
-	var gaps []store.Gap
+	// Agents are visited from a snapshot of the list (deletes reorder l.order while the lock is
+	// released) or from the sorted, de-duplicated ids, which are looked up chunk by chunk.
+	var logs []*agentLog
+	var ids []string
 	if len(agentIDs) == 0 {
-		for _, a := range l.order {
-			if g, ok := a.gap(after, cutoff); ok {
-				gaps = append(gaps, g)
-			}
-		}
+		logs = slices.Clone(l.order)
 	} else {
-		for k, id := range agentIDs {
-			a := l.agents[id]
-			if a == nil || slices.Contains(agentIDs[:k], id) {
+		ids = slices.Compact(slices.Sorted(slices.Values(agentIDs)))
+	}
+	l.mu.RUnlock()
+	var gaps []store.Gap
+	for lo, n := 0, max(len(logs), len(ids)); lo < n; lo += l.chunk {
+		if err := s.check(ctx); err != nil {
+			return nil, err
+		}
+		l.mu.RLock()
+		if s.closed.Load() {
+			l.mu.RUnlock()
+			return nil, store.ErrClosed
+		}
+		for k := lo; k < min(lo+l.chunk, n); k++ {
+			var a *agentLog
+			if logs != nil {
+				a = logs[k]
+			} else {
+				a = l.agents[ids[k]]
+			}
+			if a == nil || a.deleted {
 				continue
 			}
 			if g, ok := a.gap(after, cutoff); ok {
 				gaps = append(gaps, g)
 			}
 		}
+		l.mu.RUnlock()
 	}
 	slices.SortFunc(gaps, func(x, y store.Gap) int { return strings.Compare(x.AgentID, y.AgentID) })
 	return gaps, nil

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 
@@ -47,10 +48,18 @@ type eventLog struct {
 
 	maxEvents int
 	tombCap   int
+	chunk     int // agents per read-lock hold in a chunked merge
 
 	agents map[string]*agentLog
 	order  []*agentLog // every live agentLog, for sweeping and listing without map iteration
-	sweep  int         // next index in order for the append-time age sweep
+
+	// The append-time age sweep visits order round-robin. A full cycle learns a lower bound on
+	// the stamp of every retained entry (floor); while the expiry cutoff is at or below it
+	// nothing can have expired, and appends skip age trimming altogether.
+	sweep      int   // next index in order
+	floor      int64 // no physically retained entry is stamped before this
+	cycleMin   int64 // lowest front stamp seen in the current cycle
+	cycleStart int64 // store time when the current cycle began
 
 	head   atomic.Uint64 // written under mu; read without it by Head and Watch
 	recent recentIndex
@@ -60,9 +69,10 @@ type eventLog struct {
 }
 
 func (l *eventLog) init(maxEvents, tombCap, recent int) {
-	l.maxEvents, l.tombCap = maxEvents, tombCap
+	l.maxEvents, l.tombCap, l.chunk = maxEvents, tombCap, mergeChunk
 	l.agents = make(map[string]*agentLog)
 	l.recent.init(recent)
+	l.floor, l.cycleMin, l.cycleStart = math.MinInt64, math.MaxInt64, math.MinInt64
 }
 
 func (l *eventLog) release() {
@@ -81,22 +91,48 @@ func (l *eventLog) dropOldest(a *agentLog) {
 	}
 }
 
-// trimExpired physically drops a's entries stamped before cutoff.
+// trimExpired physically drops a's entries stamped before cutoff. An agent whose every event
+// expired has been idle for MaxAge: its buffer (up to MaxEvents entries) is freed rather than
+// kept at its peak size.
 func (l *eventLog) trimExpired(a *agentLog, cutoff int64) {
+	if a.evs.len() == 0 || a.evs.at(0).at >= cutoff {
+		return
+	}
 	for a.evs.len() > 0 && a.evs.at(0).at < cutoff {
 		l.dropOldest(a)
 	}
+	if a.evs.len() == 0 {
+		a.evs = ring[entry]{}
+	}
 }
 
-// sweepExpired trims a couple of agents in turn, so the memory of agents that stopped receiving
-// events is reclaimed over time without a background goroutine.
-func (l *eventLog) sweepExpired(cutoff int64) {
+// trimOnAppend applies age retention physically after an append to a (stamped now): a itself,
+// and a couple of other agents in turn so the memory of agents that stopped receiving events is
+// reclaimed without a background goroutine. Visibility never depends on this: reads and gap
+// reports apply the cutoff themselves.
+func (l *eventLog) trimOnAppend(a *agentLog, now, cutoff int64) {
+	if cutoff <= l.floor {
+		return
+	}
+	l.trimExpired(a, cutoff)
 	for k := 0; k < 2 && len(l.order) > 0; k++ {
 		if l.sweep >= len(l.order) {
-			l.sweep = 0
+			// Entries appended since the cycle began (possibly to agents already visited) are
+			// stamped no earlier than its start; every other front was seen.
+			l.floor = min(l.cycleMin, l.cycleStart)
+			l.sweep, l.cycleMin, l.cycleStart = 0, math.MaxInt64, now
 		}
-		l.trimExpired(l.order[l.sweep], cutoff)
+		b := l.order[l.sweep]
+		l.trimExpired(b, cutoff)
+		l.observe(b)
 		l.sweep++
+	}
+}
+
+// observe counts b's oldest entry into the current sweep cycle.
+func (l *eventLog) observe(b *agentLog) {
+	if b.evs.len() > 0 {
+		l.cycleMin = min(l.cycleMin, b.evs.at(0).at)
 	}
 }
 
@@ -117,6 +153,9 @@ func (l *eventLog) remove(id string) {
 	}
 	delete(l.agents, id)
 	last := l.order[len(l.order)-1]
+	if a.idx < l.sweep {
+		l.observe(last) // moves into a visited slot: the cycle would never see it otherwise
+	}
 	l.order[a.idx] = last
 	last.idx = a.idx
 	l.order[len(l.order)-1] = nil

@@ -3,11 +3,15 @@
 // Event logs are per-agent ring buffers under one RWMutex. One lock is deliberate: positions are
 // store-wide and must become visible in order (a reader that saw Pos n must already be able to
 // see every Pos below n), and an append is a few copies, so serialising appends costs less than
-// coordinating per-agent locks with a global order. Readers share the read lock. A store-wide
-// index of recent positions lets a reader tailing every agent find new events without looking at
-// each agent. Retention by age is applied lazily (no janitor goroutine): reads and gap reports
-// hide expired events, appends trim them from the appending agent and from a couple of other
-// agents in turn. Sessions, leases and idempotency records each have their own small lock.
+// coordinating per-agent locks with a global order. Readers share the read lock and hold it
+// briefly: a store-wide index of recent positions lets a reader tailing every agent find new
+// events in O(events) rather than O(agents), and merges or gap reports over many agents visit
+// them a chunk at a time, releasing the lock in between.
+//
+// Retention by age is applied lazily, with no janitor goroutine: reads and gap reports hide
+// expired events themselves, and appends trim the appending agent plus a couple of others in
+// turn. Watch runs on its caller's goroutine; appends wake all watchers by closing one channel.
+// Sessions, leases and idempotency records each have their own small lock.
 package memory
 
 import (

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -65,28 +66,45 @@ func TestEpochsDiffer(t *testing.T) {
 	}
 }
 
-// An agent that stops receiving events still has its expired events freed, by the sweep that
-// appends to other agents drive.
+// Agents that stop receiving events still have their expired events freed, by the sweep that
+// appends to other agents drive, across rounds of activity, idleness and deletes.
 func TestSweepFreesIdleAgents(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Unix(1_700_000_000, 0)
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	s := New(Options{Now: clock, Retention: store.Retention{MaxAge: time.Minute}})
 	defer s.Close()
-	for i := range 20 {
-		appendN(t, s, string(rune('A'+i)), 5)
-	}
-	mu.Lock()
-	now = now.Add(2 * time.Minute)
-	mu.Unlock()
-	for range 20 {
-		appendN(t, s, "busy", 1)
-	}
-	s.log.mu.RLock()
-	defer s.log.mu.RUnlock()
-	for id, a := range s.log.agents {
-		if id != "busy" && a.evs.len() != 0 {
-			t.Errorf("idle agent %s still holds %d expired events", id, a.evs.len())
+	for round := range 5 {
+		for i := range 30 {
+			appendN(t, s, fmt.Sprint("agent-", (i*7+round)%40), 1+i%3)
+			advance(time.Second)
+			if i%11 == round {
+				if err := s.DeleteEvents(context.Background(), fmt.Sprint("agent-", i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// Step the cutoff through the round's activity, checking at each step.
+		for step := range 12 {
+			advance(10 * time.Second)
+			s.log.mu.RLock()
+			agents := len(s.log.order)
+			s.log.mu.RUnlock()
+			for range 2*agents + 2 { // two sweep cycles at two agents per append
+				appendN(t, s, "busy", 1)
+			}
+			cutoff := clock().Add(-time.Minute).UnixNano()
+			s.log.mu.RLock()
+			for _, a := range s.log.order {
+				if a.evs.len() > 0 && a.evs.at(0).at < cutoff {
+					t.Errorf("round %d step %d: idle agent %s still holds %d expired events", round, step, a.id, a.evs.len())
+				}
+				if a.evs.len() == 0 && a.evs.buf != nil {
+					t.Errorf("round %d step %d: idle agent %s keeps a buffer of %d", round, step, a.id, len(a.evs.buf))
+				}
+			}
+			s.log.mu.RUnlock()
 		}
 	}
 }

@@ -35,10 +35,14 @@ func TestSmoke(t *testing.T) {
 func TestConformance(t *testing.T) {
 	// The tiny recent index forces reads and gap reports off the fast path onto the per-agent
 	// merge, so both are held to the same contract.
-	for _, recent := range []int{0, 4} {
-		t.Run(fmt.Sprintf("RecentIndex=%d", recent), func(t *testing.T) {
+	// A chunk of 2 agents makes merges release the read lock between chunks, racing appends and
+	// deletes in the concurrency subtest.
+	for _, v := range []struct{ recent, chunk int }{{0, mergeChunk}, {4, mergeChunk}, {4, 2}} {
+		t.Run(fmt.Sprintf("RecentIndex=%d,Chunk=%d", v.recent, v.chunk), func(t *testing.T) {
 			storetest.Run(t, func(t *testing.T, opts storetest.Options) store.Store {
-				return New(Options{Retention: opts.Retention, Now: opts.Now, RecentIndex: recent})
+				s := New(Options{Retention: opts.Retention, Now: opts.Now, RecentIndex: v.recent})
+				s.log.chunk = v.chunk
+				return s
 			})
 		})
 	}

@@ -116,9 +116,11 @@ func runModel(t *testing.T, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	maxEvents := 1 + rng.IntN(8)
 	recent := []int{0, 1, 4, 16}[rng.IntN(4)]
-	m := &model{maxEvents: maxEvents, maxAge: time.Hour, now: time.Unix(1_700_000_000, 0), agents: map[string]*modelAgent{}}
+	maxAge := []time.Duration{time.Minute, time.Hour}[rng.IntN(2)] // a minute: agents often expire entirely
+	m := &model{maxEvents: maxEvents, maxAge: maxAge, now: time.Unix(1_700_000_000, 0), agents: map[string]*modelAgent{}}
 	clock := func() time.Time { return m.now } // single goroutine: no lock needed
-	s := New(Options{Retention: store.Retention{MaxEvents: maxEvents, MaxAge: time.Hour}, Now: clock, RecentIndex: recent})
+	s := New(Options{Retention: store.Retention{MaxEvents: maxEvents, MaxAge: maxAge}, Now: clock, RecentIndex: recent})
+	s.log.chunk = []int{2, 5, mergeChunk}[rng.IntN(3)]
 	defer s.Close()
 	ctx := context.Background()
 	nAgents := 3 + rng.IntN(45) // above 32 the set read may scan the recent index
@@ -152,7 +154,7 @@ func runModel(t *testing.T, seed uint64) {
 				}
 			}
 		case op < 50:
-			m.now = m.now.Add(time.Duration(rng.Int64N(int64(40 * time.Minute))))
+			m.now = m.now.Add(time.Duration(rng.Int64N(int64([]time.Duration{20 * time.Second, time.Minute, 40 * time.Minute}[rng.IntN(3)]))))
 		case op < 75:
 			ids, after, limit := someAgents(), cursor(), 1+rng.IntN(20)
 			got, err := s.Read(ctx, ids, after, limit)
@@ -188,6 +190,29 @@ func runModel(t *testing.T, seed uint64) {
 			head, _, err := s.Head(ctx)
 			if err != nil || head != m.head {
 				t.Fatalf("step %d: Head = %d, %v; model %d", step, head, err, m.head)
+			}
+		}
+		checkInvariants(t, s, step)
+	}
+}
+
+// checkInvariants looks inside: the sweep floor must bound every retained stamp from below
+// (otherwise expired events could stay in memory for good), and Seq bookkeeping must add up.
+func checkInvariants(t *testing.T, s *Store, step int) {
+	t.Helper()
+	l := &s.log
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for i, a := range l.order {
+		if a.idx != i || l.agents[a.id] != a {
+			t.Fatalf("step %d: agent %s indexed %d at %d", step, a.id, a.idx, i)
+		}
+		if n := a.evs.len(); n > 0 {
+			if at := a.evs.at(0).at; at < l.floor {
+				t.Fatalf("step %d: agent %s retains a stamp %d below the sweep floor %d", step, a.id, at, l.floor)
+			}
+			if first := a.evs.at(0).ev.Seq; first != a.dropped+1 || a.evs.at(n-1).ev.Seq != a.nextSeq-1 {
+				t.Fatalf("step %d: agent %s holds Seq %d.. with %d dropped, next %d", step, a.id, first, a.dropped, a.nextSeq)
 			}
 		}
 	}

@@ -2,9 +2,16 @@ package memory
 
 import (
 	"context"
+	"slices"
 
 	"github.com/ccgw-bridge/ccgw-bridge/store"
 )
+
+// mergeChunk is how many agents a merge looks at per hold of the read lock (eventLog.chunk;
+// tests shrink it to force lock releases). Finding where a cursor starts in an agent's log costs
+// a few cache misses; with thousands of agents that is milliseconds, and appends must not wait
+// that long.
+const mergeChunk = 256
 
 // Read returns retained events with Pos > after for agentIDs (all when empty), in Pos order.
 func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit int) ([]store.Event, error) {
@@ -17,29 +24,29 @@ func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit
 	cutoff := s.readCutoff()
 	l := &s.log
 	l.mu.RLock()
-	defer l.mu.RUnlock()
 	if s.closed.Load() {
+		l.mu.RUnlock()
 		return nil, store.ErrClosed
 	}
 	head := l.head.Load()
-	if after >= head {
-		return nil, nil
-	}
-	switch {
-	case len(agentIDs) == 1:
-		return l.readOne(l.agents[agentIDs[0]], after, limit, cutoff), nil
-	case len(agentIDs) == 0 && l.recent.covers(after, head):
-		return l.readRecent(nil, after, head, limit, cutoff), nil
-	case len(agentIDs) > 32 && l.recent.covers(after, head) && head-after <= 8*uint64(len(agentIDs)):
+	var out []store.Event
+	switch n := len(agentIDs); {
+	case after >= head:
+	case n == 1:
+		out = l.readOne(l.agents[agentIDs[0]], after, limit, cutoff)
+	case n == 0 && l.recent.covers(after, head):
+		out = l.readRecent(nil, after, head, limit, cutoff)
+	case n > 32 && l.recent.covers(after, head) && head-after <= 8*uint64(n):
 		// Many agents and a short window: scanning the window beats a search per agent.
-		set := make(map[string]struct{}, len(agentIDs))
-		for _, id := range agentIDs {
-			set[id] = struct{}{}
-		}
-		return l.readRecent(set, after, head, limit, cutoff), nil
+		out = l.readRecent(newIDSet(agentIDs, head-after), after, head, limit, cutoff)
+	case n > 0 && n <= l.chunk:
+		out = l.merge(l.cursorsFor(agentIDs, after, head, cutoff), head, limit, cutoff)
 	default:
-		return l.readMerge(agentIDs, after, limit, cutoff), nil
+		l.mu.RUnlock()
+		return s.readMergeChunked(ctx, agentIDs, after, head, limit, cutoff)
 	}
+	l.mu.RUnlock()
+	return out, nil
 }
 
 // start is the index of a's first retained, unexpired entry with Pos > after.
@@ -69,7 +76,7 @@ func (l *eventLog) readOne(a *agentLog, after uint64, limit int, cutoff int64) [
 
 // readRecent walks the recent index over (after, head], keeping events of agents in set (every
 // agent when set is nil) that are still retained.
-func (l *eventLog) readRecent(set map[string]struct{}, after, head uint64, limit int, cutoff int64) []store.Event {
+func (l *eventLog) readRecent(set *idSet, after, head uint64, limit int, cutoff int64) []store.Event {
 	// Stamps do not decrease with Pos, so expired positions form a prefix of the window.
 	lo, hi := after+1, head+1
 	if l.recent.slot(lo).at < cutoff {
@@ -95,86 +102,185 @@ func (l *eventLog) readRecent(set map[string]struct{}, after, head uint64, limit
 		if a.deleted || sl.seq <= a.dropped {
 			continue
 		}
-		if set != nil {
-			if _, ok := set[a.id]; !ok {
-				continue
-			}
+		if set != nil && !set.has(a.id) {
+			continue
 		}
 		out = append(out, a.evs.at(int(sl.seq-a.dropped-1)).ev)
 	}
 	return out
 }
 
-// cursor is one agent's position in a merge.
+// idSet answers membership for readRecent: a plain scan of the list when the window is short
+// (a tail read of one or two events costs no allocation), a map otherwise.
+type idSet struct {
+	list []string
+	m    map[string]struct{}
+}
+
+func newIDSet(ids []string, window uint64) *idSet {
+	s := &idSet{list: ids}
+	if window*uint64(len(ids)) > 512 {
+		s.m = make(map[string]struct{}, len(ids))
+		for _, id := range ids {
+			s.m[id] = struct{}{}
+		}
+	}
+	return s
+}
+
+func (s *idSet) has(id string) bool {
+	if s.m != nil {
+		_, ok := s.m[id]
+		return ok
+	}
+	return slices.Contains(s.list, id)
+}
+
+// cursor is one agent's position in a merge. It holds a Seq rather than a ring index so that
+// it stays meaningful while the lock is released and retention trims the ring's front.
 type cursor struct {
-	a    *agentLog
-	i, n int
-	pos  uint64 // Pos at index i
+	a   *agentLog
+	seq uint64 // next event to take
+	pos uint64 // its Pos
 }
 
-// readMerge merges the listed agents' logs (all agents when ids is empty) by Pos.
-func (l *eventLog) readMerge(ids []string, after uint64, limit int, cutoff int64) []store.Event {
-	var cs []cursor
-	total := 0
-	add := func(a *agentLog) {
-		if i := a.start(after, cutoff); i < a.evs.len() {
-			cs = append(cs, cursor{a: a, i: i, n: a.evs.len(), pos: a.evs.at(i).ev.Pos})
-			total += a.evs.len() - i
-		}
+// cursorAfter returns a cursor at a's first retained event in (after, head], if there is one.
+func (a *agentLog) cursorAfter(after, head uint64, cutoff int64) (cursor, bool) {
+	n := a.evs.len()
+	if n == 0 || a.evs.at(n-1).ev.Pos <= after { // nothing new: no search
+		return cursor{}, false
 	}
-	if len(ids) == 0 {
-		for _, a := range l.order {
-			add(a)
-		}
-	} else {
-		var seen map[*agentLog]struct{}
-		if len(ids) > 8 {
-			seen = make(map[*agentLog]struct{}, len(ids))
-		}
-		for k, id := range ids {
-			a := l.agents[id]
-			if a == nil || duplicate(a, ids[:k], l, seen) {
-				continue
-			}
-			add(a)
-		}
+	i := a.start(after, cutoff)
+	if i == n || a.evs.at(i).ev.Pos > head {
+		return cursor{}, false
 	}
-	if total == 0 {
-		return nil
-	}
-	out := make([]store.Event, 0, min(total, limit))
-	h := cursorHeap(cs)
-	h.init()
-	for len(out) < limit && len(h) > 0 {
-		c := &h[0]
-		out = append(out, c.a.evs.at(c.i).ev)
-		c.i++
-		if c.i < c.n {
-			c.pos = c.a.evs.at(c.i).ev.Pos
-			h.down(0)
-		} else {
-			h.pop()
-		}
-	}
-	return out
+	e := &a.evs.at(i).ev
+	return cursor{a: a, seq: e.Seq, pos: e.Pos}, true
 }
 
-// duplicate reports whether a was already listed: a linear look for short lists, a set for
-// long ones.
-func duplicate(a *agentLog, earlier []string, l *eventLog, seen map[*agentLog]struct{}) bool {
-	if seen != nil {
-		if _, ok := seen[a]; ok {
-			return true
+// cursorsFor starts a cursor per listed agent, ignoring unknown and repeated ids.
+func (l *eventLog) cursorsFor(ids []string, after, head uint64, cutoff int64) []cursor {
+	cs := make([]cursor, 0, len(ids))
+	for k, id := range ids {
+		a := l.agents[id]
+		if a == nil || duplicate(a, ids[:k], l) {
+			continue
 		}
-		seen[a] = struct{}{}
-		return false
+		if c, ok := a.cursorAfter(after, head, cutoff); ok {
+			cs = append(cs, c)
+		}
 	}
+	return cs
+}
+
+// duplicate reports whether a was listed before (lists here are at most chunk long).
+func duplicate(a *agentLog, earlier []string, l *eventLog) bool {
 	for _, id := range earlier {
 		if l.agents[id] == a {
 			return true
 		}
 	}
 	return false
+}
+
+// readMergeChunked merges many agents: it starts cursors a chunk of agents at a time, releasing
+// the read lock in between, then merges under one hold. Only positions up to head (taken before
+// the first release) are returned, so events appended meanwhile cannot overtake older ones that
+// a later chunk would have found.
+func (s *Store) readMergeChunked(ctx context.Context, ids []string, after, head uint64, limit int, cutoff int64) ([]store.Event, error) {
+	l := &s.log
+	var logs []*agentLog // all agents: a snapshot, since deletes reorder l.order
+	if len(ids) == 0 {
+		l.mu.RLock()
+		logs = slices.Clone(l.order)
+		l.mu.RUnlock()
+	}
+	n := max(len(ids), len(logs))
+	cs := make([]cursor, 0, n)
+	var seen map[*agentLog]struct{}
+	if len(ids) > 0 {
+		seen = make(map[*agentLog]struct{}, len(ids))
+	}
+	for lo := 0; lo < n; lo += l.chunk {
+		if err := s.check(ctx); err != nil {
+			return nil, err
+		}
+		l.mu.RLock()
+		if s.closed.Load() {
+			l.mu.RUnlock()
+			return nil, store.ErrClosed
+		}
+		for k := lo; k < min(lo+l.chunk, n); k++ {
+			var a *agentLog
+			if logs != nil {
+				a = logs[k]
+			} else if a = l.agents[ids[k]]; a != nil {
+				if _, dup := seen[a]; dup {
+					continue
+				}
+				seen[a] = struct{}{}
+			}
+			if a == nil || a.deleted {
+				continue
+			}
+			if c, ok := a.cursorAfter(after, head, cutoff); ok {
+				cs = append(cs, c)
+			}
+		}
+		l.mu.RUnlock()
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if s.closed.Load() {
+		return nil, store.ErrClosed
+	}
+	return l.merge(cs, head, limit, cutoff), nil
+}
+
+// merge takes events from the cursors in Pos order, up to limit and never past head. Cursors
+// started under an earlier hold of the lock are brought up to date first: their agent may have
+// been deleted or trimmed since.
+func (l *eventLog) merge(cs []cursor, head uint64, limit int, cutoff int64) []store.Event {
+	live := cs[:0]
+	total := 0
+	for _, c := range cs {
+		a := c.a
+		if a.deleted {
+			continue
+		}
+		i := a.liveFrom(cutoff)
+		if first := a.dropped + 1 + uint64(i); c.seq < first {
+			c.seq = first
+		}
+		i = int(c.seq - a.dropped - 1)
+		if i >= a.evs.len() {
+			continue
+		}
+		if c.pos = a.evs.at(i).ev.Pos; c.pos > head {
+			continue
+		}
+		live = append(live, c)
+		total += a.evs.len() - i
+	}
+	if total == 0 {
+		return nil
+	}
+	out := make([]store.Event, 0, min(total, limit))
+	h := cursorHeap(live)
+	h.init()
+	for len(out) < limit && len(h) > 0 && h[0].pos <= head {
+		c := &h[0]
+		i := int(c.seq - c.a.dropped - 1)
+		out = append(out, c.a.evs.at(i).ev)
+		if i+1 < c.a.evs.len() {
+			c.seq++
+			c.pos = c.a.evs.at(i + 1).ev.Pos
+			h.down(0)
+		} else {
+			h.pop()
+		}
+	}
+	return out
 }
 
 // cursorHeap is a min-heap by pos, written out to avoid container/heap's interface calls.
