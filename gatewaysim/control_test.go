@@ -177,7 +177,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	for _, v := range g {
 		guids = append(guids, v)
 	}
-	h.do("PUT", gw+"onlineagent/1001", "", signInBody("1001"))                             // 100-002
+	h.do("PUT", gw+"onlineagent/1001", "", signInBody("1001"))                               // 100-002
 	h.do("PUT", gw+"onlineagent/1003", "", `{"password":"wrong-secret","phonenum":"71003"}`) // 100-004
 	h.do("PUT", gw+"voicecall/1001/callinnerskill", g["1001"], `{"skillId":1}`)
 	h.do("POST", gw+"onlineagent/1001/sayfree", "stale-guid-value", "")
