@@ -103,9 +103,7 @@ func TestAwaitOutcomeDeadlineReturnsPending(t *testing.T) {
 	sim, use := externalSim(t, nil)
 	b := startBridge(t, use)
 	b.signIn(t, "1001")
-	if _, err := sim.SetFault(gatewaysim.Fault{Kind: gatewaysim.FaultHang, Route: gatewaysim.OpGetAgentEvent}); err != nil {
-		t.Fatal(err)
-	}
+	hangPolls(t, sim)
 	res, err := b.calls.CallInnerSkill(ctxT(t, 500*time.Millisecond), &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 1, AwaitOutcome: true})
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +112,26 @@ func TestAwaitOutcomeDeadlineReturnsPending(t *testing.T) {
 		t.Fatalf("got %v", res)
 	}
 	sim.ClearFaults()
+}
+
+// hangPolls makes the simulator hold every event poll, and returns once the poller's next poll is
+// held: a poll parked before the fault would still deliver events.
+func hangPolls(t *testing.T, sim *gatewaysim.Sim) {
+	t.Helper()
+	id, err := sim.SetFault(gatewaysim.Fault{Kind: gatewaysim.FaultHang, Route: gatewaysim.OpGetAgentEvent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		for _, f := range sim.Faults() {
+			if f.ID == id && f.Hits > 0 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no poll reached the hang fault")
+		}
+	}
 }
 
 func TestGapMarkerOverGRPC(t *testing.T) {

@@ -38,10 +38,20 @@ func TestCallInnerSkillAwait(t *testing.T) {
 func TestAwaitReturnsPendingBeforeDeadline(t *testing.T) {
 	h := newHarness(t, setup{})
 	h.signIn(t, "1001")
-	// Events stop arriving (polls hang), so the outcome cannot be seen in time.
-	if _, err := h.sim.SetFault(gatewaysim.Fault{Kind: gatewaysim.FaultHang, Route: gatewaysim.OpGetAgentEvent}); err != nil {
+	// Events stop arriving (polls hang), so the outcome cannot be seen in time. Wait until a poll
+	// is held: one parked before the fault would still deliver the outcome.
+	id, err := h.sim.SetFault(gatewaysim.Fault{Kind: gatewaysim.FaultHang, Route: gatewaysim.OpGetAgentEvent})
+	if err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, func() bool {
+		for _, f := range h.sim.Faults() {
+			if f.ID == id && f.Hits > 0 {
+				return true
+			}
+		}
+		return false
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
 	defer cancel()
 	res, err := h.core.CallInnerSkill(ctx, core.CallParams{AgentID: "1001", SkillID: 2, CommandOptions: core.CommandOptions{Await: true}})
