@@ -17,12 +17,16 @@ BASE ?= main
 .PHONY: check generate protodeps lint format test vet fuzz-short check-generated breaking
 
 ## check: everything CI checks (lint, generated code up to date, vet, tests, short fuzzing).
+## Each step reports its wall time, to see where CI time goes.
 check:
-	$(MAKE) lint
-	$(MAKE) check-generated
-	$(MAKE) vet
-	CCGW_REQUIRE_PROTODEPS=1 $(MAKE) test
-	$(MAKE) fuzz-short
+	@$(call timed,lint,$(MAKE) lint)
+	@$(call timed,check-generated,$(MAKE) check-generated)
+	@$(call timed,vet,$(MAKE) vet)
+	@$(call timed,test,CCGW_REQUIRE_PROTODEPS=1 $(MAKE) test)
+	@$(call timed,fuzz-short,$(MAKE) fuzz-short)
+
+# timed runs a command and then prints how long it took: $(call timed,name,command).
+timed = start=$$SECONDS; $(2); echo "check: $(1) took $$((SECONDS - start))s"
 
 ## protodeps: copy the imported third-party .proto files into .protodeps/ (git-ignored),
 ## and compile the pinned validate.proto for the test that compares it with the Go runtime's.
