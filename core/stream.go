@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ccgw-bridge/ccgw-bridge/store"
@@ -179,40 +178,44 @@ func (c *Core) live(ctx context.Context, p StreamParams, sub *subscriber, epoch 
 	}
 }
 
-// snapshot joins the agents' views with their stored sessions.
+// snapshot lists the agents in scope that the bridge holds a session for, in agent-id order,
+// each with what its events say.
 func (c *Core) snapshot(ctx context.Context, agents []string, views []AgentView) (*Snapshot, error) {
 	snap := &Snapshot{}
-	seen := map[string]bool{}
+	byID := make(map[string]AgentView, len(views))
 	for _, v := range views {
-		s, err := c.st.GetSession(ctx, v.AgentID)
-		as := AgentSnapshot{View: v}
-		switch {
-		case err == nil:
-			as.Session = &s
-		case !errors.Is(err, store.ErrNotFound):
-			return nil, err
-		}
-		seen[v.AgentID] = true
-		snap.Agents = append(snap.Agents, as)
+		byID[v.AgentID] = v
 	}
-	defer slices.SortFunc(snap.Agents, func(a, b AgentSnapshot) int { return strings.Compare(a.View.AgentID, b.View.AgentID) })
+	add := func(s store.Session) {
+		v, ok := byID[s.AgentID]
+		if !ok {
+			v = AgentView{AgentID: s.AgentID}
+		}
+		snap.Agents = append(snap.Agents, AgentSnapshot{View: v, Session: &s})
+	}
 	if len(agents) > 0 {
+		for _, id := range agents {
+			s, err := c.st.GetSession(ctx, id)
+			switch {
+			case err == nil:
+				add(s)
+			case !errors.Is(err, store.ErrNotFound):
+				return nil, err
+			}
+		}
+		slices.SortFunc(snap.Agents, func(a, b AgentSnapshot) int { return store.CompareAgentIDs(a.View.AgentID, b.View.AgentID) })
 		return snap, nil
 	}
-	// An all-agents stream also lists held sessions whose agents have no event yet.
-	after := ""
-	for {
-		ss, err := c.st.ListSessions(ctx, after, 500)
+	for after := ""; ; {
+		ss, err := c.st.ListSessions(ctx, after, 500) // already in agent-id order
 		if err != nil {
 			return nil, err
 		}
 		if len(ss) == 0 {
 			return snap, nil
 		}
-		for i := range ss {
-			if !seen[ss[i].AgentID] {
-				snap.Agents = append(snap.Agents, AgentSnapshot{View: AgentView{AgentID: ss[i].AgentID}, Session: &ss[i]})
-			}
+		for _, s := range ss {
+			add(s)
 		}
 		after = ss[len(ss)-1].AgentID
 	}

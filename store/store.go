@@ -5,8 +5,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -82,9 +84,20 @@ type Sessions interface {
 	GetSession(ctx context.Context, agentID string) (Session, error)
 	// DeleteSession removes the session; deleting a missing session is not an error.
 	DeleteSession(ctx context.Context, agentID string) error
-	// ListSessions returns up to limit sessions with AgentID > after, ordered by AgentID as
-	// strings compare. An empty result means the listing is complete. limit must be >= 1.
+	// ListSessions returns up to limit sessions whose AgentID comes after `after` in
+	// CompareAgentIDs order (numeric order for agent ids), in that order. An empty result means
+	// the listing is complete. limit must be >= 1.
 	ListSessions(ctx context.Context, after string, limit int) ([]Session, error)
+}
+
+// CompareAgentIDs orders agent ids as numbers: agent ids are decimal without leading zeros, so
+// a shorter id is smaller, and ids of one length compare as strings. Any other strings get a
+// consistent order too (by length, then bytes).
+func CompareAgentIDs(a, b string) int {
+	if len(a) != len(b) {
+		return cmp.Compare(len(a), len(b))
+	}
+	return strings.Compare(a, b)
 }
 
 // Leases give one replica at a time the right to run an agent's poller: a second poller would

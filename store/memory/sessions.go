@@ -47,7 +47,7 @@ func (s *Store) PutSession(ctx context.Context, sess store.Session) (store.Sessi
 	sess = cloneSession(sess)
 	p.m[sess.AgentID] = sess
 	if !exists {
-		i, _ := slices.BinarySearch(p.ids, sess.AgentID)
+		i, _ := slices.BinarySearchFunc(p.ids, sess.AgentID, store.CompareAgentIDs)
 		p.ids = slices.Insert(p.ids, i, sess.AgentID)
 	}
 	return cloneSession(sess), nil
@@ -86,7 +86,7 @@ func (s *Store) DeleteSession(ctx context.Context, agentID string) error {
 		return nil
 	}
 	delete(p.m, agentID)
-	if i, found := slices.BinarySearch(p.ids, agentID); found {
+	if i, found := slices.BinarySearchFunc(p.ids, agentID, store.CompareAgentIDs); found {
 		p.ids = slices.Delete(p.ids, i, i+1)
 	}
 	return nil
@@ -106,7 +106,7 @@ func (s *Store) ListSessions(ctx context.Context, after string, limit int) ([]st
 	if s.closed.Load() {
 		return nil, store.ErrClosed
 	}
-	i, found := slices.BinarySearch(p.ids, after)
+	i, found := slices.BinarySearchFunc(p.ids, after, store.CompareAgentIDs)
 	if found {
 		i++
 	}

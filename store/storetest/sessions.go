@@ -178,7 +178,10 @@ func testList(newStore NewStoreFunc) func(*testing.T) {
 			noErr(t, "PutSession "+id, err)
 		}
 		want := slices.Clone(ids)
-		slices.Sort(want)
+		slices.SortFunc(want, store.CompareAgentIDs) // numeric: "999" before "1000"
+		if want[0] != "101" || want[len(want)-1] != "999999" || slices.Index(want, "999") > slices.Index(want, "1000") {
+			t.Fatalf("CompareAgentIDs does not order numerically: %v", want)
+		}
 		for _, limit := range []int{1, 3, 10, len(ids), len(ids) + 5} {
 			var got []string
 			after := ""
@@ -207,10 +210,10 @@ func testList(newStore NewStoreFunc) func(*testing.T) {
 			}
 		}
 		// after need not be a stored id.
-		res, err := s.ListSessions(c, "1000a", 2)
+		res, err := s.ListSessions(c, "998", 2)
 		noErr(t, "ListSessions", err)
-		if len(res) != 2 || res[0].AgentID != "1001" || res[1].AgentID != "10010" {
-			t.Fatalf("ListSessions(after 1000a) = %v", res)
+		if len(res) != 2 || res[0].AgentID != "999" || res[1].AgentID != "1000" {
+			t.Fatalf("ListSessions(after 998) = %v", res)
 		}
 	}
 }

@@ -230,10 +230,10 @@ type CallInnerSkillRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// false: return as soon as the gateway accepted the call, with its
 	// call_id. true: also wait for the call's first outcome event and return
-	// it. The wait ends at the RPC deadline or at the bridge's own outcome
-	// timeout, whichever comes first, with DEADLINE_EXCEEDED; the call was
-	// still placed, so retry with the same request_id to learn its call_id.
-	// Always set a deadline when awaiting.
+	// it. The wait ends a little before the RPC deadline (or after 30 s without
+	// one): the response then carries the call_id with CALL_OUTCOME_PENDING,
+	// and the outcome follows on the agent's event stream. Set a deadline that
+	// leaves room for the answer to travel back.
 	AwaitOutcome  bool `protobuf:"varint,4,opt,name=await_outcome,json=awaitOutcome,proto3" json:"await_outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -550,10 +550,10 @@ type TransferSessionRequest struct {
 	RequestId string `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// false: return as soon as the gateway accepted the command. true: also
 	// wait for the transfer's outcome event (see TransferOutcome) and return
-	// it. The wait ends at the RPC deadline or at the bridge's own outcome
-	// timeout, whichever comes first, with DEADLINE_EXCEEDED; the transfer was
-	// still requested, so retry with the same request_id rather than
-	// transferring again. Always set a deadline when awaiting.
+	// it. The wait ends a little before the RPC deadline (or after 30 s without
+	// one) with TRANSFER_OUTCOME_PENDING: the transfer was requested and its
+	// outcome follows on the agent's event stream. Do not transfer again;
+	// a retry with the same request_id returns this same answer.
 	AwaitOutcome  bool `protobuf:"varint,10,opt,name=await_outcome,json=awaitOutcome,proto3" json:"await_outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
