@@ -95,14 +95,13 @@ func (c *Client) exchange(ctx context.Context, r *request, guid, cookie string, 
 	}
 
 	var sec secrets
-	sec.add(guid, cookie)
+	sec.add(guid)
+	sec.addCookie(cookie)
 	sec.add(r.secrets...)
 	for _, v := range resp.Header.Values("Set-GUID") {
 		sec.add(ParseSetGUID(v))
 	}
-	for _, ck := range (&http.Response{Header: resp.Header}).Cookies() {
-		sec.add(ck.Value)
-	}
+	sec.addCookie(cookieHeader(resp.Header))
 
 	data, err := c.readBody(resp)
 	if err != nil {
@@ -185,7 +184,9 @@ func checkAgentID(op, id string) error {
 	}
 	for i := 0; i < len(id); i++ {
 		if id[i] < '0' || id[i] > '9' {
-			return fmt.Errorf("%s%w: agent id %q is not a decimal number", prefix(op, ""), ErrInvalidArgument, id)
+			// The id is not echoed: a caller who swapped arguments could be
+			// passing a GUID here.
+			return fmt.Errorf("%s%w: agent id is not a decimal number", prefix(op, ""), ErrInvalidArgument)
 		}
 	}
 	return nil
