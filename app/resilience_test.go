@@ -40,10 +40,10 @@ func externalSim(t *testing.T, mutate func(*gatewaysim.Config)) (*gatewaysim.Sim
 
 func TestGUIDRotationWithZeroAuthFailures(t *testing.T) {
 	_, use := externalSim(t, func(c *gatewaysim.Config) {
-		// The real gateway's proportions (60 s rotation, 120 s expiry, 10 s poll wait) scaled to
-		// milliseconds: a rotated GUID reaches the client within one poll wait, long before the
-		// old one expires.
-		c.GUIDInterval, c.GUIDTimeout, c.PollWait = 30*time.Millisecond, 120*time.Millisecond, 10*time.Millisecond
+		// Rotation every 30 ms (the gateway's 60 s scaled down) with a poll wait well inside it. A
+		// replaced GUID lives 370 ms more, so that a command delayed by a starved scheduler (two
+		// cores, -race) is not mistaken for a bridge that failed to adopt the new GUID.
+		c.GUIDInterval, c.GUIDTimeout, c.PollWait = 30*time.Millisecond, 400*time.Millisecond, 10*time.Millisecond
 	})
 	b := startBridge(t, use)
 	b.signIn(t, "1001")
