@@ -104,7 +104,9 @@ func TestAwaitOutcomeDeadlineReturnsPending(t *testing.T) {
 	b := startBridge(t, use)
 	b.signIn(t, "1001")
 	hangPolls(t, sim)
-	res, err := b.calls.CallInnerSkill(ctxT(t, 500*time.Millisecond), &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 1, AwaitOutcome: true})
+	// A late answer would reach the client as DEADLINE_EXCEEDED: getting PENDING proves the bridge
+	// answered inside the deadline.
+	res, err := b.calls.CallInnerSkill(ctxT(t, time.Second), &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 1, AwaitOutcome: true})
 	if err != nil {
 		t.Fatal(err)
 	}
