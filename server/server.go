@@ -61,7 +61,8 @@ type Server struct {
 	mu       sync.Mutex
 	ready    bool
 	wg       sync.WaitGroup
-	stopping chan struct{}
+	stopping context.Context
+	stop     context.CancelFunc
 }
 
 // New builds the server; call Serve to start and Shutdown to stop.
@@ -72,7 +73,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, health: health.NewServer(), stopping: make(chan struct{})}
+	s := &Server{cfg: cfg, log: cfg.Logger, health: health.NewServer()}
+	s.stopping, s.stop = context.WithCancel(context.Background())
 	validator, err := protovalidate.New()
 	if err != nil {
 		return nil, fmt.Errorf("building the request validator: %w", err)
@@ -201,7 +203,7 @@ func (s *Server) isReady() bool {
 func (s *Server) Shutdown(hs *http.Server) {
 	s.setReady(false)
 	s.health.Shutdown()
-	close(s.stopping)
+	s.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if hs != nil {

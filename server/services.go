@@ -19,7 +19,7 @@ import (
 type services struct {
 	core     *core.Core
 	log      *slog.Logger
-	stopping <-chan struct{} // closed when the server begins to shut down; ends streams
+	stopping context.Context // canceled when the server begins to shut down; ends streams
 }
 
 type sessionService struct {
@@ -137,23 +137,16 @@ type eventService struct {
 func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.ServerStreamingServer[ccgwv1.StreamEventsResponse]) error {
 	ctx, cancel := context.WithCancel(stream.Context())
 	defer cancel()
-	go func() { // the server's shutdown ends every stream, so graceful stop does not wait on them
-		select {
-		case <-s.stopping:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
+	// The server's shutdown ends every stream, so graceful stop does not wait on them.
+	defer context.AfterFunc(s.stopping, cancel)()
 	agents := r.GetAgentIds()
 	if r.GetAgentId() != "" {
 		agents = []string{r.GetAgentId()}
 	}
 	err := s.core.Stream(ctx, core.StreamParams{AgentIDs: agents, EventTypes: r.GetEventTypes(), ResumeAfter: r.GetResumeAfter()},
 		func(m core.StreamMsg) error { return stream.Send(toStreamMessage(m)) })
-	select {
-	case <-s.stopping:
+	if s.stopping.Err() != nil {
 		return status.Error(codes.Unavailable, "the bridge is shutting down; resume from the last cursor on another replica or after restart")
-	default:
 	}
 	return toStatus(stream.Context(), s.log, err)
 }
