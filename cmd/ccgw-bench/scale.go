@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"time"
+
+	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
+	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
+)
+
+// scaleLevel is the bridge with Agents signed in and idle-polling.
+type scaleLevel struct {
+	Agents     int
+	SignIn     time.Duration // signing in the agents added for this level
+	Parked     int           // agents whose poll was parked at the simulator before the window
+	Stats      procStats     // at the end of the idle window
+	IdleCPU    float64       // CPU seconds per second over the idle window (1 = one core)
+	IdleWindow time.Duration
+}
+
+type scaleResult struct {
+	InProcess bool
+	Base      procStats // before any sign-in
+	Levels    []scaleLevel
+	Delivery  []deliveryResult // event delivery at the largest level
+}
+
+// perAgent is the increase over the baseline divided by the agents.
+func (l scaleLevel) perAgent(base procStats, f func(procStats) float64) float64 {
+	return (f(l.Stats) - f(base)) / float64(l.Agents)
+}
+
+// runScale signs agents in through a bridge in a process of its own, level by level, and reads
+// the bridge's own /metrics while they idle-poll a simulator in the bench process. At the
+// largest level it also measures event delivery.
+func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleResult, error) {
+	top := 0
+	for _, n := range o.scaleAgents {
+		top = max(top, n)
+	}
+	sim, err := startSim(benchSimConfig(0, top))
+	if err != nil {
+		return nil, err
+	}
+	defer sim.close()
+	br, err := launch.start(ctx, "scale-bridge", sim.url)
+	if err != nil {
+		return nil, err
+	}
+	defer br.Close()
+	hc := restClient(4)
+	defer hc.CloseIdleConnections()
+	res := &scaleResult{InProcess: br.InProcess()}
+
+	sleepCtx(ctx, o.settle)
+	if res.Base, err = scrape(ctx, hc, br.HTTPAddr()); err != nil {
+		return nil, err
+	}
+	conn, err := dialGRPC(br.GRPCAddr())
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	sessions := ccgwv1.NewAgentSessionServiceClient(conn)
+	all := ids(scaleAgentBase, top)
+	signed := 0
+	for _, n := range o.scaleAgents {
+		lvl := scaleLevel{Agents: n, IdleWindow: o.idleWindow}
+		start := time.Now()
+		if err := signInBridge(ctx, sessions, all[signed:n], o.signInConc); err != nil {
+			return res, err
+		}
+		lvl.SignIn = time.Since(start)
+		signed = n
+		logf("scale: %d agents signed in (%.0f/s)", n, float64(len(all[:n]))/max(lvl.SignIn.Seconds(), 1e-9))
+		lvl.Parked = awaitMostParked(ctx, sim, all[:n])
+		sleepCtx(ctx, o.settle)
+		s0, err := scrape(ctx, hc, br.HTTPAddr())
+		if err != nil {
+			return res, err
+		}
+		sleepCtx(ctx, o.idleWindow)
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if lvl.Stats, err = scrape(ctx, hc, br.HTTPAddr()); err != nil {
+			return res, err
+		}
+		lvl.IdleCPU = (lvl.Stats.CPUSeconds - s0.CPUSeconds) / lvl.Stats.At.Sub(s0.At).Seconds()
+		logf("scale: %d agents: RSS %.1f MiB, heap in use %.1f MiB, %.0f goroutines, idle CPU %.1f%% of a core",
+			n, lvl.Stats.RSS/(1<<20), lvl.Stats.HeapInuse/(1<<20), lvl.Stats.Goroutines, 100*lvl.IdleCPU)
+		res.Levels = append(res.Levels, lvl)
+	}
+	if o.memProfile != "" && br.InProcess() {
+		if err := writeHeapProfile(o.memProfile); err != nil {
+			return res, err
+		}
+	}
+
+	gc, err := gatewayclient.New(gatewayclient.Config{BaseURL: sim.url})
+	if err != nil {
+		return res, err
+	}
+	defer gc.Close()
+	agent, direct, err := eventAgents(ctx, br, sim, gc)
+	if err != nil {
+		return res, err
+	}
+	caseName := fmt.Sprintf("1 subscriber, %s agents", thousands(top))
+	r, err := measureDirect(ctx, sim, direct, caseName, o.events, o.eventInterval)
+	if err != nil {
+		return res, err
+	}
+	res.Delivery = append(res.Delivery, r)
+	if r, err = measureBridge(ctx, sim, br, agent, caseName, 1, o.events, o.eventInterval); err != nil {
+		return res, err
+	}
+	res.Delivery = append(res.Delivery, r)
+	return res, nil
+}
+
+// awaitMostParked waits (up to 60 s) until nearly every agent's poll is parked at the
+// simulator. A few are always between polls (the bridge waits 200 ms after each empty 10 s
+// poll, so about 2 % at any instant), hence the 95 % threshold.
+func awaitMostParked(ctx context.Context, sim *simHost, agents []string) int {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		n := sim.parked(agents)
+		if n*100 >= 95*len(agents) || time.Now().After(deadline) || ctx.Err() != nil {
+			return n
+		}
+		sleepCtx(ctx, 100*time.Millisecond)
+	}
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC()
+	return pprof.Lookup("heap").WriteTo(f, 0)
+}
