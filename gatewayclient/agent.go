@@ -11,7 +11,7 @@ import (
 // command runs an operation whose answer carries nothing but the envelope.
 func (s *Session) command(ctx context.Context, op, method, path, query string, body []byte) error {
 	r := &request{op: op, method: method, agentID: s.agentID, path: path, query: query, body: body, sess: s}
-	return s.client.run(ctx, r, func(_ http.Header, data []byte) (string, string, error) {
+	return s.run(ctx, r, func(_ http.Header, data []byte) (string, string, error) {
 		env, rc, err := decodeEnvelope(data)
 		return rc, msgOf(env), err
 	})

@@ -28,7 +28,7 @@ func (s *Session) CallInnerSkill(ctx context.Context, skillID int64) (string, er
 	var callID string
 	r := &request{op: OpCallInnerSkill, method: http.MethodPut, agentID: s.agentID,
 		path: "voicecall/" + s.agentID + "/callinnerskill", body: body, sess: s}
-	err = s.client.run(ctx, r, func(_ http.Header, data []byte) (string, string, error) {
+	err = s.run(ctx, r, func(_ http.Header, data []byte) (string, string, error) {
 		env, rc, err := decodeEnvelope(data)
 		if err != nil || rc != "0" {
 			return rc, msgOf(env), err

@@ -47,11 +47,17 @@ func cleanGUID(s string) string {
 	if s == "" || len(s) > maxGUIDLen {
 		return ""
 	}
+	alnum := false
 	for i := 0; i < len(s); i++ {
 		// Visible ASCII only: the value goes back out in a Guid header.
-		if c := s[i]; c <= ' ' || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\' {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\' {
 			return ""
 		}
+		alnum = alnum || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+	}
+	if !alnum {
+		return "" // "=", "-" and the like are debris, not a GUID
 	}
 	return s
 }

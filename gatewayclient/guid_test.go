@@ -28,6 +28,9 @@ func TestParseSetGUID(t *testing.T) {
 		{";;;", ""},
 		{"Path=/; HttpOnly", "HttpOnly"}, // a bare token is taken as the GUID
 		{"Path=/", ""},
+		{"JSESSIONID==", ""},
+		{"JSESSIONID=-", ""},
+		{"JSESSIONID=abc==", "abc=="},
 		{"JSESSIONID=a b", ""},
 		{"JSESSIONID=a\x00b", ""},
 		{"JSESSIONID=ab\u00e9", ""},

@@ -15,27 +15,31 @@ import (
 type lenientString string
 
 func (s *lenientString) UnmarshalJSON(b []byte) error {
+	*s = lenientString(lenientText(b))
+	return nil
+}
+
+// lenientText converts one raw, valid JSON value by the lenientString rules.
+func lenientText(b []byte) string {
 	if len(b) == 0 {
-		return nil
+		return ""
 	}
 	switch b[0] {
 	case '"':
 		inner := b[1 : len(b)-1]
 		if !hasByte(inner, '\\') && utf8.Valid(inner) {
-			*s = lenientString(inner)
-			return nil
+			return string(inner)
 		}
 		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
+		if json.Unmarshal(b, &v) != nil {
+			return ""
 		}
-		*s = lenientString(v)
+		return v
 	case 'n', '{', '[':
-		*s = ""
+		return ""
 	default: // number, true, false
-		*s = lenientString(b)
+		return string(b)
 	}
-	return nil
 }
 
 func hasByte(b []byte, c byte) bool {

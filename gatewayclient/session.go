@@ -1,6 +1,8 @@
 package gatewayclient
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -36,6 +38,17 @@ func (s *Session) Cookie() string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.cookie
+}
+
+// errNoClient is returned by a zero Session, one not made by a Client: a
+// programming error, reported rather than panicking.
+var errNoClient = fmt.Errorf("%w: the session was not created by a Client", ErrInvalidArgument)
+
+func (s *Session) run(ctx context.Context, r *request, decode decodeFunc) error {
+	if s.client == nil {
+		return fmt.Errorf("%s%w", prefix(r.op, r.agentID), errNoClient)
+	}
+	return s.client.run(ctx, r, decode)
 }
 
 func (s *Session) credentials() (guid, cookie string) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -131,6 +132,9 @@ func (c *Client) ForceSignIn(ctx context.Context, agentID string, req SignInRequ
 }
 
 func (c *Client) signIn(ctx context.Context, op, path, agentID string, in SignInRequest) (*Session, *SignInResult, error) {
+	if c == nil {
+		return nil, nil, fmt.Errorf("%s%w: nil Client", prefix(op, agentID), ErrInvalidArgument)
+	}
 	body, err := in.wire()
 	if err != nil {
 		return nil, nil, err

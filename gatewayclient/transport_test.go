@@ -273,3 +273,29 @@ func TestOnCall(t *testing.T) {
 		t.Error("negative reason accepted")
 	}
 }
+
+// netTimeout is a network error that reports a timeout, like a dial or
+// TLS-handshake timeout; Go's own such errors also match
+// context.DeadlineExceeded, which must not leak through.
+type netTimeout struct{}
+
+func (netTimeout) Error() string        { return "dial tcp 10.0.0.1:8043: i/o timeout" }
+func (netTimeout) Timeout() bool        { return true }
+func (netTimeout) Temporary() bool      { return true }
+func (netTimeout) Is(target error) bool { return target == context.DeadlineExceeded }
+
+func TestNetworkTimeoutIsOurs(t *testing.T) {
+	hc := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, netTimeout{} })}
+	c, err := New(Config{BaseURL: "https://gateway.test:8043", HTTPClient: hc})
+	must(t, err)
+	err = c.Session("1001", testGUID, "").SetIdle(ctxT(t))
+	transportErr(t, err, TransportTimeout)
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a network timeout must not look like the caller's deadline: %v", err)
+	}
+	if !strings.Contains(err.Error(), "i/o timeout") {
+		t.Errorf("cause lost: %v", err)
+	}
+}
+
+var _ net.Error = netTimeout{}

@@ -17,8 +17,28 @@
 //	DELETE /agentgateway/resource/voicecall/{id}/release
 //	POST   /agentgateway/resource/mediacall/{id}/transfer
 //
-// plus a JSON control API under /sim/v1/ (see routeControl) mirrored by Go
-// methods on *Sim.
+// plus a JSON control API under /sim/v1/, mirrored by Go methods on *Sim
+// (plain HTTP statuses, {"error":"..."} bodies, never GUIDs or passwords):
+//
+//	GET    /sim/v1/agents                      Agents: state of every agent
+//	POST   /sim/v1/agents                      AddAgent {"id","password","phone","skills"}
+//	GET    /sim/v1/agents/{id}                 AgentState
+//	POST   /sim/v1/agents/{id}/events          PushEvent {"eventType","content"}
+//	POST   /sim/v1/agents/{id}/signout         SignOutAgent (gateway-side, queues ShutdownService)
+//	POST   /sim/v1/agents/{id}/rotate-guid     RotateGUID (dynamic mode)
+//	GET    /sim/v1/queues, POST /sim/v1/queues Queues, AddQueue {"id","name"}
+//	POST   /sim/v1/calls                       StartInboundCall {"agentId"|"queueId","caller","called"}
+//	POST   /sim/v1/chats                       StartChat (same body) → {"callId","agentId"}
+//	POST   /sim/v1/chats/{callid}/messages     SendChatMessage {"text"}
+//	DELETE /sim/v1/calls/{callid}              EndCall: the customer hangs up (voice or chat)
+//	GET    /sim/v1/faults                      Faults
+//	POST   /sim/v1/faults                      SetFault {"kind","route","count","latencyMs","retcode","status"}
+//	DELETE /sim/v1/faults[/{id}]               ClearFaults / ClearFault
+//	GET    /sim/v1/debug/agents/{id}/guid      DebugGUID, only with Config.EnableDebugRoutes
+//
+// Fault kinds: latency, retcode, http_status, close_connection,
+// malformed_json, hang; route is a gateway log name (OpLogin …) or empty
+// for every gateway route; count 0 means until cleared.
 //
 // Every answer is HTTP 200 with the {message, retcode, result|event}
 // envelope. Choices made where the documentation is silent (UNCONFIRMED

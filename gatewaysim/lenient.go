@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -136,4 +137,28 @@ func parseLenientBool(s string) (bool, error) {
 		return false, nil
 	}
 	return false, errors.New("not a boolean")
+}
+
+// queryParams parses a raw query string by hand. The gateway's skill list
+// is "skillid=1;2;3" with literal semicolons, which net/url refuses as a
+// separator (and drops the pair), so the standard parser cannot be used.
+// Only '&' separates pairs; the first value of a repeated key wins.
+func queryParams(raw string) map[string]string {
+	out := map[string]string{}
+	for _, pair := range strings.Split(raw, "&") {
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		if uv, err := url.QueryUnescape(v); err == nil {
+			v = uv
+		}
+		if _, seen := out[k]; !seen {
+			out[k] = v
+		}
+	}
+	return out
 }

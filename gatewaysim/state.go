@@ -11,9 +11,9 @@ import (
 // autoflag "true" joins every configured skill; otherwise the listed skills
 // intersected with the configured ones (an empty list joins none).
 func (s *Sim) resetSkill(r *http.Request, id string) reply {
-	q := r.URL.Query()
+	q := queryParams(r.URL.RawQuery)
 	all := r.PathValue("autoflag") == "true"
-	raw := q.Get("skillid")
+	raw := q["skillid"]
 	if len(raw) > 4000 {
 		return failReply(rcInvalidParam)
 	}
@@ -29,7 +29,7 @@ func (s *Sim) resetSkill(r *http.Request, id string) reply {
 		}
 		listed = append(listed, n)
 	}
-	if pl := q.Get("phonelinkage"); pl != "" && pl != "0" && pl != "1" {
+	if pl := q["phonelinkage"]; pl != "" && pl != "0" && pl != "1" {
 		return failReply(rcInvalidParam)
 	}
 	s.mu.Lock()
@@ -81,16 +81,16 @@ func (s *Sim) sayFree(r *http.Request, id string) reply {
 
 // sayBusy serves POST onlineagent/{id}/saybusy?reason=&prolong=.
 func (s *Sim) sayBusy(r *http.Request, id string) reply {
-	q := r.URL.Query()
+	q := queryParams(r.URL.RawQuery)
 	reason := int64(0)
-	if v := q.Get("reason"); v != "" {
+	if v := q["reason"]; v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n != 0 && (n < 200 || n > 250) {
 			return failReply(rcInvalidParam)
 		}
 		reason = n
 	}
-	if v := q.Get("prolong"); v != "" {
+	if v := q["prolong"]; v != "" {
 		if _, err := parseLenientBool(v); err != nil {
 			return failReply(rcInvalidParam)
 		}

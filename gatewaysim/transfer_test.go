@@ -93,7 +93,13 @@ func TestTransferMatrix(t *testing.T) {
 				if err != nil {
 					t.Fatalf("transfer: %v", err)
 				}
-				got := types(h.drain(src))
+				srcEvents := h.drain(src)
+				got := types(srcEvents)
+				for _, e := range srcEvents {
+					if (e.Type == "AgentEvent_Call_Release" || e.Type == "AgentEvent_Connect_Fail") && string(e.Content) != strconv.Quote(started.CallID) {
+						t.Fatalf("%s content %s is not the bare call id", e.Type, e.Content)
+					}
+				}
 				var want []string
 				switch {
 				case tg.reachable && mode == gatewayclient.ModeBlind:

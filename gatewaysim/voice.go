@@ -127,7 +127,7 @@ func (s *Sim) answer(r *http.Request, id string) reply {
 		return *fail
 	}
 	c := a.sess.voice
-	want := r.URL.Query().Get("callid")
+	want := queryParams(r.URL.RawQuery)["callid"]
 	if c == nil || !c.ringing || c.to != a || want != "" && want != c.id {
 		return failReply(rcOperationFailed)
 	}
