@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 )
 
@@ -35,7 +37,8 @@ func (r cmdResult) throughput() float64 {
 }
 
 // runCommands measures PUT voicecall/{id}/callinnerskill to a queue nobody serves: straight
-// at the simulator, through the bridge over gRPC, and through the bridge over REST. The
+// at the simulator, through the bridge over gRPC, and through the bridge over REST; and, as
+// the floor of any bridge path, a gRPC health check through the same server. The
 // simulator runs in a process of its own, so the direct path crosses one process boundary and
 // the bridge paths two, as they would in production. Every
 // worker has an agent of its own so the gateway's per-agent handling does not serialise them.
@@ -84,6 +87,7 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 		return nil, err
 	}
 	calls := ccgwv1.NewCallControlServiceClient(conn)
+	health := healthpb.NewHealthClient(conn)
 	hc := restClient(2 * maxConc)
 	defer hc.CloseIdleConnections()
 	restBase := "http://" + br.HTTPAddr()
@@ -108,6 +112,18 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 				res, err := calls.CallInnerSkill(ctx, req)
 				if err == nil && res.GetCallId() == "" {
 					err = errors.New("no call id")
+				}
+				return err
+			}
+		}},
+		// The floor of any bridge path: one gRPC round trip through the same server and
+		// interceptors, with no gateway call behind it.
+		{"grpc-health", func(int) func(context.Context) error {
+			req := &healthpb.HealthCheckRequest{}
+			return func(ctx context.Context) error {
+				res, err := health.Check(ctx, req)
+				if err == nil && res.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+					err = fmt.Errorf("health %v", res.GetStatus())
 				}
 				return err
 			}

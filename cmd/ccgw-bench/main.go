@@ -39,8 +39,13 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "sim" {
-		return simMain(args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "sim":
+			return simMain(args[1:], stdout, stderr)
+		case "pollers":
+			return pollersMain(args[1:], stdout, stderr)
+		}
 	}
 	o, err := parseOptions(args, stderr)
 	if err == flag.ErrHelp {

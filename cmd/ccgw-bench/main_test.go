@@ -22,7 +22,7 @@ const childEnv = "BENCH_TEST_CHILD"
 
 func TestMain(m *testing.M) {
 	switch os.Getenv(childEnv) {
-	case "sim":
+	case "sim", "pollers":
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	case "bridge":
 		os.Exit(bridgeMain(os.Args[1:]))
@@ -69,7 +69,7 @@ func selfExec(t *testing.T, o *options) {
 	}
 	o.bridgeBin = exe
 	o.bridgeEnv = []string{childEnv + "=bridge"}
-	o.simEnv = []string{childEnv + "=sim"}
+	o.simEnv = []string{childEnv + "=sim"} // the run subcommand picks sim or pollers from the arguments
 }
 
 func TestEveryScenarioWithTinySizes(t *testing.T) {
@@ -81,8 +81,8 @@ func TestEveryScenarioWithTinySizes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Commands) != 2*3 {
-				t.Errorf("got %d command measurements, want 6 (2 concurrencies x 3 paths)", len(res.Commands))
+			if len(res.Commands) != 2*4 {
+				t.Errorf("got %d command measurements, want 8 (2 concurrencies x 4 paths)", len(res.Commands))
 			}
 			for _, c := range res.Commands {
 				if c.Ops == 0 || c.Lat.P50 <= 0 || c.Lat.P99 < c.Lat.P50 {
@@ -98,11 +98,12 @@ func TestEveryScenarioWithTinySizes(t *testing.T) {
 					t.Errorf("delivery %s %s: %d of %d receipts", d.Case, d.Path, d.Received, d.Sent*d.Subs)
 				}
 			}
-			if s := res.Scale; s == nil || len(s.Levels) != 2 || s.Levels[1].Stats.Pollers < 6 || s.InProcess != (mode == "inproc") {
+			if s := res.Scale; s == nil || len(s.Levels) != 2 || s.Levels[1].Stats.Pollers < 6 || s.InProcess != (mode == "inproc") ||
+				s.Floor == nil || s.Floor.Agents != 6 || s.Floor.Stats.RSS <= 0 {
 				t.Errorf("scale result %+v", s)
 			}
 			md := res.markdown()
-			for _, want := range []string{"### Targets", "### Command round trips", "### Event delivery", "### Scale", "| grpc | 4 |", "1 subscriber, 6 agents"} {
+			for _, want := range []string{"### Targets", "### Command round trips", "### Event delivery", "### Scale", "| grpc | 4 |", "1 subscriber, 6 agents", "(floor)"} {
 				if !strings.Contains(md, want) {
 					t.Errorf("report lacks %q:\n%s", want, md)
 				}

@@ -16,6 +16,7 @@ type procStats struct {
 	At         time.Time
 	RSS        float64 // process_resident_memory_bytes
 	HeapInuse  float64 // go_memstats_heap_inuse_bytes
+	StackInuse float64 // go_memstats_stack_inuse_bytes (goroutine stacks are not heap)
 	CPUSeconds float64 // process_cpu_seconds_total
 	Goroutines float64 // go_goroutines
 	Pollers    float64 // ccgw_pollers
@@ -50,6 +51,7 @@ func scrape(ctx context.Context, hc *http.Client, httpAddr string) (procStats, e
 	}{
 		{"process_resident_memory_bytes", &st.RSS},
 		{"go_memstats_heap_inuse_bytes", &st.HeapInuse},
+		{"go_memstats_stack_inuse_bytes", &st.StackInuse},
 		{"process_cpu_seconds_total", &st.CPUSeconds},
 		{"go_goroutines", &st.Goroutines},
 		{"ccgw_pollers", &st.Pollers},

@@ -173,20 +173,25 @@ func (r *results) markdown() string {
 	}
 	if s := r.Scale; s != nil {
 		w("### Scale: the bridge's own /metrics with agents idle-polling\n\n")
-		w("| Signed-in agents | Sign-in rate (/s) | Polls parked | RSS | RSS / agent | Heap in use | Heap / agent | Goroutines | Goroutines / agent | Idle CPU (%% of a core) |\n|---|---|---|---|---|---|---|---|---|---|\n")
+		w("| Signed-in agents | Sign-in rate (/s) | Polls parked | RSS | RSS / agent | Heap in use | Heap / agent | Stacks / agent | Goroutines | Goroutines / agent | Idle CPU (%% of a core) |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 		b0 := s.Base
-		w("| 0 (baseline) | — | — | %.1f MiB | — | %.1f MiB | — | %.0f | — | — |\n", b0.RSS/(1<<20), b0.HeapInuse/(1<<20), b0.Goroutines)
+		w("| 0 (baseline) | — | — | %.1f MiB | — | %.1f MiB | — | — | %.0f | — | — |\n", b0.RSS/(1<<20), b0.HeapInuse/(1<<20), b0.Goroutines)
 		for _, l := range s.Levels {
 			added := l.Agents
 			if i := indexLevel(s.Levels, l.Agents); i > 0 {
 				added -= s.Levels[i-1].Agents
 			}
-			w("| %s | %.0f | %d | %.1f MiB | %.1f KB | %.1f MiB | %.1f KB | %.0f | %.2f | %.1f (over %s) |\n", thousands(l.Agents),
+			w("| %s | %.0f | %d | %.1f MiB | %.1f KB | %.1f MiB | %.1f KB | %.1f KB | %.0f | %.2f | %.1f (over %s) |\n", thousands(l.Agents),
 				float64(added)/max(l.SignIn.Seconds(), 1e-9), l.Parked,
 				l.Stats.RSS/(1<<20), l.perAgent(b0, func(p procStats) float64 { return p.RSS })/1024,
 				l.Stats.HeapInuse/(1<<20), l.perAgent(b0, func(p procStats) float64 { return p.HeapInuse })/1024,
+				l.perAgent(b0, func(p procStats) float64 { return p.StackInuse })/1024,
 				l.Stats.Goroutines, l.perAgent(b0, func(p procStats) float64 { return p.Goroutines }),
 				100*l.IdleCPU, l.IdleWindow)
+		}
+		if f := s.Floor; f != nil {
+			w("| %s, direct gatewayclient pollers without the bridge (floor) | — | — | %.1f MiB | %.1f KB | — | — | — | — | — | %.1f (over %s) |\n", thousands(f.Agents),
+				f.Stats.RSS/(1<<20), (f.Stats.RSS-f.Base.RSS)/float64(f.Agents)/1024, 100*f.IdleCPU, f.IdleWindow)
 		}
 		w("\n")
 	}

@@ -27,6 +27,17 @@ type scaleResult struct {
 	Base      procStats // before any sign-in
 	Levels    []scaleLevel
 	Delivery  []deliveryResult // event delivery at the largest level
+	// Floor is the same number of agents kept signed in by bare gatewayclient pollers in a
+	// process of their own: what idle-polling costs without the bridge.
+	Floor *floorResult
+}
+
+type floorResult struct {
+	Agents     int
+	Base       procStats // before sign-in
+	Stats      procStats // end of the idle window
+	IdleCPU    float64
+	IdleWindow time.Duration
 }
 
 // perAgent is the increase over the baseline divided by the agents.
@@ -42,7 +53,8 @@ func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleRe
 	for _, n := range o.scaleAgents {
 		top = max(top, n)
 	}
-	sim, err := startSim(benchSimConfig(0, top))
+	// Twice the agents: the second half is for the direct pollers of the floor measurement.
+	sim, err := startSim(benchSimConfig(0, 2*top))
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +78,7 @@ func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleRe
 	}
 	defer conn.Close()
 	sessions := ccgwv1.NewAgentSessionServiceClient(conn)
-	all := ids(scaleAgentBase, top)
+	all := ids(scaleAgentBase, 2*top)
 	signed := 0
 	for _, n := range o.scaleAgents {
 		lvl := scaleLevel{Agents: n, IdleWindow: o.idleWindow}
@@ -120,7 +132,48 @@ func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleRe
 		return res, err
 	}
 	res.Delivery = append(res.Delivery, r)
-	return res, nil
+
+	// The bridge goes first: the bench's descriptors hold one side of every poll, and the
+	// floor's pollers need as many again.
+	br.Close()
+	res.Floor, err = measureFloor(ctx, o, sim, all[top:], scaleAgentBase+top)
+	return res, err
+}
+
+// measureFloor runs `ccgw-bench pollers` for the agents and reads its CPU and RSS from /proc
+// over the same idle window as the bridge's.
+func measureFloor(ctx context.Context, o *options, sim *simHost, agents []string, base int) (*floorResult, error) {
+	c, err := startPollersChild(o.simEnv, sim.url, base, len(agents))
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	f := &floorResult{Agents: len(agents), IdleWindow: o.idleWindow}
+	if err := c.await(ctx, "STARTED", 30*time.Second); err != nil {
+		return nil, err
+	}
+	if f.Base, err = procSample(c.cmd.Process.Pid); err != nil {
+		return nil, err
+	}
+	if err := c.await(ctx, "POLLING", 2*time.Minute); err != nil {
+		return nil, err
+	}
+	awaitMostParked(ctx, sim, agents)
+	sleepCtx(ctx, o.settle)
+	s0, err := procSample(c.cmd.Process.Pid)
+	if err != nil {
+		return nil, err
+	}
+	sleepCtx(ctx, o.idleWindow)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if f.Stats, err = procSample(c.cmd.Process.Pid); err != nil {
+		return nil, err
+	}
+	f.IdleCPU = (f.Stats.CPUSeconds - s0.CPUSeconds) / f.Stats.At.Sub(s0.At).Seconds()
+	logf("scale: %d direct pollers (floor): RSS %.1f MiB, idle CPU %.1f%% of a core", f.Agents, f.Stats.RSS/(1<<20), 100*f.IdleCPU)
+	return f, nil
 }
 
 // awaitMostParked waits (up to 60 s) until nearly every agent's poll is parked at the
