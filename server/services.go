@@ -158,10 +158,15 @@ func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.S
 	return toStatus(stream.Context(), s.log, err)
 }
 
+func streamEvent(ev *core.Logged) any {
+	return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Event{Event: toEvent(ev)}}
+}
+
 func toStreamMessage(m core.StreamMsg) *ccgwv1.StreamEventsResponse {
 	switch {
 	case m.Event != nil:
-		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Event{Event: toEvent(m.Event)}}
+		// Every stream the event goes to sends the one message built here (see core.Logged.Wire).
+		return m.Event.Wire(streamEvent).(*ccgwv1.StreamEventsResponse)
 	case m.Snapshot != nil:
 		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Snapshot{Snapshot: toSnapshot(m.Snapshot)}}
 	case m.Gap != nil:
