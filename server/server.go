@@ -89,6 +89,7 @@ func New(cfg Config) (*Server, error) {
 	})
 	rec := recovery.WithRecoveryHandlerContext(recoverPanic(s.log))
 	s.grpc = grpc.NewServer(
+		grpc.ForceServerCodecV2(newWireCodec()),
 		grpc.ChainUnaryInterceptor(
 			recovery.UnaryServerInterceptor(rec), // outermost: also catches interceptor panics
 			unaryRequestID,

@@ -149,7 +149,7 @@ func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.S
 		agents = []string{r.GetAgentId()}
 	}
 	err := s.core.Stream(ctx, core.StreamParams{AgentIDs: agents, EventTypes: r.GetEventTypes(), ResumeAfter: r.GetResumeAfter()},
-		func(m core.StreamMsg) error { return stream.Send(toStreamMessage(m)) })
+		func(m core.StreamMsg) error { return stream.SendMsg(wireMessage(m)) })
 	select {
 	case <-s.stopping:
 		return status.Error(codes.Unavailable, "the bridge is shutting down; resume from the last cursor on another replica or after restart")
@@ -158,15 +158,23 @@ func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.S
 	return toStatus(stream.Context(), s.log, err)
 }
 
-func streamEvent(ev *core.Logged) any {
-	return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Event{Event: toEvent(ev)}}
+// wireMessage is what a stream sends: an event goes out as the one encoding every stream it
+// reaches shares (see core.Logged.Wire and wireCodec), the rest as ordinary messages.
+func wireMessage(m core.StreamMsg) any {
+	if m.Event != nil {
+		return m.Event.Wire(encodeStreamEvent)
+	}
+	return toStreamMessage(m)
+}
+
+func encodeStreamEvent(ev *core.Logged) any {
+	return encode(toStreamMessage(core.StreamMsg{Event: ev}))
 }
 
 func toStreamMessage(m core.StreamMsg) *ccgwv1.StreamEventsResponse {
 	switch {
 	case m.Event != nil:
-		// Every stream the event goes to sends the one message built here (see core.Logged.Wire).
-		return m.Event.Wire(streamEvent).(*ccgwv1.StreamEventsResponse)
+		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Event{Event: toEvent(m.Event)}}
 	case m.Snapshot != nil:
 		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Snapshot{Snapshot: toSnapshot(m.Snapshot)}}
 	case m.Gap != nil:
