@@ -1,12 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,30 +28,53 @@ type bridge interface {
 	Close()
 }
 
-// bridgeArgs are the flags every bench bridge gets: loopback listeners on free ports, the
-// simulator as its gateway, defaults for the rest. The poll timeout is the default 15 s, above
-// the gateway's 10 s wait as the bridge's validation demands.
-func bridgeArgs(gatewayURL string) []string {
+// bridgeArgs are the flags every bench bridge gets: loopback listeners, the simulator as its
+// gateway, defaults for the rest. The poll timeout is the default 15 s, above the gateway's
+// 10 s wait as the bridge's validation demands.
+func bridgeArgs(gatewayURL, grpcAddr, httpAddr string) []string {
 	return []string{
-		"-grpc-listen=127.0.0.1:0", "-http-listen=127.0.0.1:0",
+		"-grpc-listen=" + grpcAddr, "-http-listen=" + httpAddr,
 		"-gateway-url=" + gatewayURL, "-gateway-poll-timeout=15s",
 		"-log-format=json", "-log-level=info",
 	}
 }
 
+// freeAddrs picks n free loopback ports for a child's listeners. The child binds them a moment
+// later; on loopback nothing else takes them in between in practice, and a clash would only
+// make the bridge fail to start, loudly.
+func freeAddrs(n int) ([]string, error) {
+	var out []string
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l.Addr().String())
+		defer l.Close()
+	}
+	return out, nil
+}
+
 // bridgeLauncher starts bridges the way the options ask.
 type bridgeLauncher struct {
 	inproc bool
+	flags  []string // extra flags after bridgeArgs
 	bin    string   // child mode: the ccgw-bridge executable
 	env    []string // child mode: extra environment (the smoke test's self-exec switch)
 	logDir string
 }
 
 func (l *bridgeLauncher) start(ctx context.Context, name, gatewayURL string) (bridge, error) {
+	logPath := filepath.Join(l.logDir, name+".log")
 	if l.inproc {
-		return startInProcess(ctx, gatewayURL, filepath.Join(l.logDir, name+".log"))
+		return startInProcess(ctx, append(bridgeArgs(gatewayURL, "127.0.0.1:0", "127.0.0.1:0"), l.flags...), logPath)
 	}
-	return startChild(ctx, l.bin, l.env, gatewayURL, filepath.Join(l.logDir, name+".log"))
+	addrs, err := freeAddrs(2)
+	if err != nil {
+		return nil, err
+	}
+	args := append(bridgeArgs(gatewayURL, addrs[0], addrs[1]), l.flags...)
+	return startChild(ctx, l.bin, l.env, args, addrs[0], addrs[1], logPath)
 }
 
 // buildBridge compiles cmd/ccgw-bridge into dir with the go tool, from the module the bench
@@ -76,13 +99,13 @@ type childBridge struct {
 	logPath    string
 }
 
-func startChild(ctx context.Context, bin string, env []string, gatewayURL, logPath string) (*childBridge, error) {
+func startChild(ctx context.Context, bin string, env, args []string, grpcAddr, httpAddr, logPath string) (*childBridge, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
 	defer logFile.Close() // the child holds its own descriptor
-	cmd := exec.Command(bin, bridgeArgs(gatewayURL)...)
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Env = append(cleanEnv(), env...)
 	// The child dies with the bench, whatever way the bench ends.
@@ -90,7 +113,7 @@ func startChild(ctx context.Context, bin string, env []string, gatewayURL, logPa
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", bin, err)
 	}
-	b := &childBridge{cmd: cmd, done: make(chan struct{}), logPath: logPath}
+	b := &childBridge{cmd: cmd, done: make(chan struct{}), logPath: logPath, grpc: grpcAddr, http: httpAddr}
 	go func() {
 		b.waitErr = cmd.Wait()
 		close(b.done)
@@ -114,14 +137,18 @@ func cleanEnv() []string {
 	return out
 }
 
-// awaitServing reads the bridge's log until the "ccgw-bridge serving" line names its
-// listeners (they are bound to port 0, so the log is the only place that says where).
+// awaitServing polls the bridge's /healthz until it reports SERVING.
 func (b *childBridge) awaitServing(ctx context.Context, limit time.Duration) error {
+	hc := &http.Client{Timeout: time.Second}
+	defer hc.CloseIdleConnections()
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
-		if g, h, ok := findServing(b.logPath); ok {
-			b.grpc, b.http = g, h
-			return nil
+		if res, err := hc.Get("http://" + b.http + "/healthz"); err == nil {
+			_, _ = io.Copy(io.Discard, res.Body)
+			_ = res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
 		}
 		select {
 		case <-b.done:
@@ -132,27 +159,6 @@ func (b *childBridge) awaitServing(ctx context.Context, limit time.Duration) err
 		}
 	}
 	return fmt.Errorf("bridge did not report serving within %v; log %s", limit, b.logPath)
-}
-
-func findServing(path string) (grpcAddr, httpAddr string, ok bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", "", false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		var line struct {
-			Msg  string `json:"msg"`
-			GRPC string `json:"grpc"`
-			HTTP string `json:"http"`
-		}
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "ccgw-bridge serving" && line.GRPC != "" && line.HTTP != "" {
-			return line.GRPC, line.HTTP, true
-		}
-	}
-	return "", "", false
 }
 
 func tail(path string, n int64) string {
@@ -197,9 +203,9 @@ type inprocBridge struct {
 	logFile *os.File
 }
 
-func startInProcess(ctx context.Context, gatewayURL, logPath string) (*inprocBridge, error) {
+func startInProcess(ctx context.Context, args []string, logPath string) (*inprocBridge, error) {
 	var cfg app.Config
-	if err := cfg.Parse("ccgw-bridge", bridgeArgs(gatewayURL), func(string) (string, bool) { return "", false }); err != nil {
+	if err := cfg.Parse("ccgw-bridge", args, func(string) (string, bool) { return "", false }); err != nil {
 		return nil, err
 	}
 	f, err := os.Create(logPath)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,8 @@ type cmdResult struct {
 	Errors      int
 	Elapsed     time.Duration
 	Lat         latency
+
+	samples [][]time.Duration // per worker and window, until summarised
 }
 
 func (r cmdResult) throughput() float64 {
@@ -134,23 +137,52 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 			return func(ctx context.Context) error { return restCall(ctx, hc, url, body) }
 		}},
 	}
+	// Paths take turns in short windows (-rounds of them), so a change in the machine's load
+	// during the run (it is shared) falls on every path alike instead of on whichever ran then.
 	var out []cmdResult
+	window := o.duration / time.Duration(o.rounds)
 	for _, c := range o.concurrency {
-		for _, p := range paths {
-			workers := make([]func(context.Context) error, c)
-			for w := range workers {
-				workers[w] = p.op(w)
+		byPath := map[string]*cmdResult{}
+		var order []string
+		for round := range o.rounds {
+			for _, p := range paths {
+				if !slices.Contains(o.paths, p.name) {
+					continue
+				}
+				workers := make([]func(context.Context) error, c)
+				for w := range workers {
+					workers[w] = p.op(w)
+				}
+				r, err := closedLoop(ctx, workers, o.warmup, window, o.maxOps)
+				if err != nil {
+					return out, fmt.Errorf("%s at concurrency %d: %w", p.name, c, err)
+				}
+				acc := byPath[p.name]
+				if acc == nil {
+					acc = &cmdResult{Path: p.name, Concurrency: c}
+					byPath[p.name] = acc
+					order = append(order, p.name)
+				}
+				acc.add(r)
+				if round == o.rounds-1 {
+					acc.Lat = summarize(acc.samples...)
+					logf("commands %-11s c=%-3d %8.0f ops/s  p50 %s  p99 %s  (%d ops, %d errors)", p.name, c, acc.throughput(), ms(acc.Lat.P50), ms(acc.Lat.P99), acc.Ops, acc.Errors)
+				}
 			}
-			r, err := closedLoop(ctx, workers, o.warmup, o.duration, o.maxOps)
-			if err != nil {
-				return out, fmt.Errorf("%s at concurrency %d: %w", p.name, c, err)
-			}
-			r.Path, r.Concurrency = p.name, c
-			logf("commands %-6s c=%-3d %8.0f ops/s  p50 %s  p99 %s  (%d ops, %d errors)", p.name, c, r.throughput(), ms(r.Lat.P50), ms(r.Lat.P99), r.Ops, r.Errors)
-			out = append(out, r)
+		}
+		for _, name := range order {
+			out = append(out, *byPath[name])
 		}
 	}
 	return out, nil
+}
+
+// add merges another window of the same path and concurrency.
+func (r *cmdResult) add(w cmdResult) {
+	r.Ops += w.Ops
+	r.Errors += w.Errors
+	r.Elapsed += w.Elapsed
+	r.samples = append(r.samples, w.samples...)
 }
 
 func restCall(ctx context.Context, hc *http.Client, url string, body []byte) error {
@@ -239,7 +271,7 @@ func closedLoop(ctx context.Context, workers []func(context.Context) error, warm
 	deadline.Stop()
 	tick.Stop()
 	wg.Wait()
-	r := cmdResult{Ops: int(measured.Load()), Errors: int(failed.Load()), Elapsed: elapsed, Lat: summarize(samples...)}
+	r := cmdResult{Ops: int(measured.Load()), Errors: int(failed.Load()), Elapsed: elapsed, samples: samples}
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}

@@ -92,7 +92,7 @@ func bench(ctx context.Context, o *options) (*results, error) {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	launch := &bridgeLauncher{inproc: o.bridge == "inproc", bin: o.bridgeBin, env: o.bridgeEnv, logDir: dir}
+	launch := &bridgeLauncher{inproc: o.bridge == "inproc", flags: o.bridgeFlags, bin: o.bridgeBin, env: o.bridgeEnv, logDir: dir}
 	if !launch.inproc && launch.bin == "" {
 		logf("building cmd/ccgw-bridge")
 		if launch.bin, err = buildBridge(ctx, dir); err != nil {

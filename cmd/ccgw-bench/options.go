@@ -13,15 +13,18 @@ import (
 
 // options are the bench's flags. The defaults reproduce BENCHMARKS.md.
 type options struct {
-	scenarios []string
-	out       string
-	bridge    string // child | inproc
-	bridgeBin string
-	keepLogs  bool
-	timeout   time.Duration
+	scenarios   []string
+	out         string
+	bridge      string // child | inproc
+	bridgeBin   string
+	bridgeFlags []string
+	keepLogs    bool
+	timeout     time.Duration
 
 	// commands
+	paths            []string
 	concurrency      []int
+	rounds           int
 	warmup, duration time.Duration
 	maxOps           int
 
@@ -45,7 +48,10 @@ type options struct {
 	simEnv    []string // likewise for the simulator process of the commands scenario
 }
 
-var allScenarios = []string{"commands", "events", "scale"}
+var (
+	allScenarios = []string{"commands", "events", "scale"}
+	allPaths     = []string{"direct", "grpc", "grpc-health", "rest"}
+)
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	o := &options{args: args}
@@ -55,12 +61,15 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.out, "out", "", "also write the markdown results to this file (e.g. BENCHMARKS-results.md)")
 	fs.StringVar(&o.bridge, "bridge", "child", "child: run the real ccgw-bridge binary in its own process; inproc: app.New inside the bench (for -cpuprofile/-memprofile of the bridge; process figures then include the bench)")
 	fs.StringVar(&o.bridgeBin, "bridge-bin", "", "ccgw-bridge executable for -bridge=child (default: go build ./cmd/ccgw-bridge into a temporary directory)")
+	extra := fs.String("bridge-flags", "", "extra ccgw-bridge flags, space-separated, appended to the bench's (experiments only: e.g. -log-level=warn)")
 	fs.BoolVar(&o.keepLogs, "keep-logs", false, "keep the bridges' log files (their directory is printed)")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "bound on the whole run; everything is stopped when it passes")
 
+	paths := fs.String("paths", strings.Join(allPaths, ","), "command paths to measure: direct, grpc, grpc-health, rest")
 	conc := fs.String("concurrency", "1,64", "closed-loop concurrencies of the command round trips")
-	fs.DurationVar(&o.warmup, "warmup", time.Second, "unrecorded warm-up before each command measurement")
-	fs.DurationVar(&o.duration, "duration", 5*time.Second, "measured window of each command measurement")
+	fs.IntVar(&o.rounds, "rounds", 3, "windows per command measurement; the paths take turns window by window")
+	fs.DurationVar(&o.warmup, "warmup", 500*time.Millisecond, "unrecorded warm-up before each command window")
+	fs.DurationVar(&o.duration, "duration", 6*time.Second, "measured time of each command measurement, over all its windows")
 	fs.IntVar(&o.maxOps, "max-ops", 1_000_000, "cap on measured commands per measurement")
 
 	fs.IntVar(&o.events, "events", 1000, "probe events per single-subscriber delivery measurement")
@@ -84,7 +93,11 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	}
 	var errs []error
 	var err error
-	if o.scenarios, err = parseScenarios(*scen); err != nil {
+	o.bridgeFlags = strings.Fields(*extra)
+	if o.scenarios, err = parseList("scenarios", *scen, allScenarios); err != nil {
+		errs = append(errs, err)
+	}
+	if o.paths, err = parseList("paths", *paths, allPaths); err != nil {
 		errs = append(errs, err)
 	}
 	if o.concurrency, err = parseInts("concurrency", *conc); err != nil {
@@ -116,7 +129,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		name string
 		v    int
 	}{
-		{"max-ops", o.maxOps}, {"events", o.events}, {"fanout-subs", o.fanoutSubs},
+		{"max-ops", o.maxOps}, {"rounds", o.rounds}, {"events", o.events}, {"fanout-subs", o.fanoutSubs},
 		{"fanout-events", o.fanoutEvents}, {"signin-concurrency", o.signInConc},
 	} {
 		if n.v < 1 {
@@ -131,12 +144,13 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 
 func (o *options) has(scenario string) bool { return slices.Contains(o.scenarios, scenario) }
 
-func parseScenarios(s string) ([]string, error) {
+// parseList reads a comma-separated selection from known.
+func parseList(flagName, s string, known []string) ([]string, error) {
 	var out []string
 	for _, name := range strings.Split(s, ",") {
 		name = strings.TrimSpace(name)
-		if !slices.Contains(allScenarios, name) {
-			return nil, fmt.Errorf("-scenarios: unknown scenario %q (want %s)", name, strings.Join(allScenarios, ", "))
+		if !slices.Contains(known, name) {
+			return nil, fmt.Errorf("-%s: unknown name %q (want %s)", flagName, name, strings.Join(known, ", "))
 		}
 		out = append(out, name)
 	}

@@ -208,8 +208,12 @@ func indexLevel(ls []scaleLevel, agents int) int {
 }
 
 func (r *results) bridgeDesc() string {
+	d := "the ccgw-bridge binary in a child process; simulator and load generator in the bench process"
 	if r.Opts.bridge == "inproc" {
-		return "in-process (app.New in the bench; process figures include the bench)"
+		d = "in-process (app.New in the bench; process figures include the bench)"
 	}
-	return "the ccgw-bridge binary in a child process; simulator and load generator in the bench process"
+	if len(r.Opts.bridgeFlags) > 0 {
+		d += ", with extra flags `" + strings.Join(r.Opts.bridgeFlags, " ") + "`"
+	}
+	return d
 }
