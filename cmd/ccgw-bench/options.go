@@ -41,7 +41,7 @@ type options struct {
 	settle      time.Duration
 	signInConc  int
 
-	cpuProfile, memProfile string
+	cpuProfile, memProfile, idleProfile string
 
 	args      []string // as given, for the report
 	bridgeEnv []string // extra environment of a child bridge (the smoke test's self-exec switch)
@@ -85,6 +85,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the bench process (with -bridge=inproc it includes the bridge)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "with -bridge=inproc: write a heap profile at the largest scale level")
+	fs.StringVar(&o.idleProfile, "idle-cpuprofile", "", "with -bridge=inproc: write a CPU profile of the idle window at the largest scale level only")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -111,8 +112,11 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	if o.bridge != "child" && o.bridge != "inproc" {
 		errs = append(errs, fmt.Errorf("-bridge must be child or inproc, got %q", o.bridge))
 	}
-	if o.memProfile != "" && o.bridge != "inproc" {
-		errs = append(errs, errors.New("-memprofile needs -bridge=inproc (a child bridge's heap is not the bench's)"))
+	if (o.memProfile != "" || o.idleProfile != "") && o.bridge != "inproc" {
+		errs = append(errs, errors.New("-memprofile and -idle-cpuprofile need -bridge=inproc (a child bridge's profile is not the bench's)"))
+	}
+	if o.cpuProfile != "" && o.idleProfile != "" {
+		errs = append(errs, errors.New("-cpuprofile and -idle-cpuprofile cannot both be given (one CPU profile at a time)"))
 	}
 	for _, d := range []struct {
 		name string

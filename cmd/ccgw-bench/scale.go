@@ -95,7 +95,12 @@ func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleRe
 		if err != nil {
 			return res, err
 		}
+		stopProfile, err := idleProfile(o, br, n == top)
+		if err != nil {
+			return res, err
+		}
 		sleepCtx(ctx, o.idleWindow)
+		stopProfile()
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
@@ -188,6 +193,26 @@ func awaitMostParked(ctx context.Context, sim *simHost, agents []string) int {
 		}
 		sleepCtx(ctx, 100*time.Millisecond)
 	}
+}
+
+// idleProfile starts the -idle-cpuprofile of an in-process bridge's idle window at the largest
+// level; the returned function stops it.
+func idleProfile(o *options, br bridge, top bool) (stop func(), err error) {
+	if o.idleProfile == "" || !br.InProcess() || !top {
+		return func() {}, nil
+	}
+	f, err := os.Create(o.idleProfile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}, nil
 }
 
 func writeHeapProfile(path string) error {
