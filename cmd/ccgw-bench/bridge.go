@@ -25,6 +25,8 @@ type bridge interface {
 	HTTPAddr() string
 	// InProcess reports whether /metrics' process_* figures include the bench itself.
 	InProcess() bool
+	// PID is the bridge's process id, or 0 when it runs in the bench's process.
+	PID() int
 	Close()
 }
 
@@ -225,6 +227,7 @@ func startInProcess(ctx context.Context, args []string, logPath string) (*inproc
 func (b *inprocBridge) GRPCAddr() string { return b.app.GRPCAddr() }
 func (b *inprocBridge) HTTPAddr() string { return b.app.HTTPAddr() }
 func (b *inprocBridge) InProcess() bool  { return true }
+func (b *inprocBridge) PID() int         { return 0 }
 
 func (b *inprocBridge) Close() {
 	b.app.Shutdown()

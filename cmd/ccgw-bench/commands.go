@@ -30,6 +30,19 @@ type cmdResult struct {
 	Lat         latency
 
 	samples [][]time.Duration // per worker and window, until summarised
+
+	// CPU seconds each process spent over the windows (warm-ups included) and the calls that
+	// completed in that time, for the CPU cost of one call; a negative figure is not known.
+	allOps                      int
+	cpuBench, cpuSim, cpuBridge float64
+}
+
+// cpuPerCall is a process's CPU microseconds per completed call.
+func (r cmdResult) cpuPerCall(sec float64) string {
+	if sec < 0 || r.allOps == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f", sec*1e6/float64(r.allOps))
 }
 
 func (r cmdResult) throughput() float64 {
@@ -153,10 +166,12 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 				for w := range workers {
 					workers[w] = p.op(w)
 				}
+				before := sampleCPU(sim.pid(), br.PID())
 				r, err := closedLoop(ctx, workers, o.warmup, window, o.maxOps)
 				if err != nil {
 					return out, fmt.Errorf("%s at concurrency %d: %w", p.name, c, err)
 				}
+				r.cpuBench, r.cpuSim, r.cpuBridge = sampleCPU(sim.pid(), br.PID()).since(before)
 				acc := byPath[p.name]
 				if acc == nil {
 					acc = &cmdResult{Path: p.name, Concurrency: c}
@@ -179,6 +194,10 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 
 // add merges another window of the same path and concurrency.
 func (r *cmdResult) add(w cmdResult) {
+	r.allOps += w.allOps
+	r.cpuBench += w.cpuBench
+	r.cpuSim += w.cpuSim
+	r.cpuBridge += w.cpuBridge
 	r.Ops += w.Ops
 	r.Errors += w.Errors
 	r.Elapsed += w.Elapsed
@@ -222,7 +241,7 @@ func closedLoop(ctx context.Context, workers []func(context.Context) error, warm
 		phaseStop
 	)
 	var phase atomic.Int32
-	var measured, failed atomic.Int64
+	var measured, failed, completed atomic.Int64
 	samples := make([][]time.Duration, len(workers))
 	var firstErr atomic.Pointer[error]
 	var wg sync.WaitGroup
@@ -238,6 +257,9 @@ func closedLoop(ctx context.Context, workers []func(context.Context) error, warm
 				err := op(opCtx)
 				d := time.Since(start)
 				cancel()
+				if err == nil {
+					completed.Add(1)
+				}
 				if ph != phaseMeasure || phase.Load() != phaseMeasure {
 					continue // only ops that start and end inside the window count
 				}
@@ -271,7 +293,7 @@ func closedLoop(ctx context.Context, workers []func(context.Context) error, warm
 	deadline.Stop()
 	tick.Stop()
 	wg.Wait()
-	r := cmdResult{Ops: int(measured.Load()), Errors: int(failed.Load()), Elapsed: elapsed, samples: samples}
+	r := cmdResult{Ops: int(measured.Load()), Errors: int(failed.Load()), Elapsed: elapsed, samples: samples, allOps: int(completed.Load())}
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}

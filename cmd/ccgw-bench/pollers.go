@@ -147,6 +147,39 @@ func (c *pollersChild) close() {
 	}
 }
 
+// cpuSample is the CPU time so far of the bench, the simulator and the bridge processes
+// (negative: not known, e.g. an in-process bridge, whose CPU is the bench's).
+type cpuSample struct{ bench, sim, bridge float64 }
+
+func sampleCPU(simPID, bridgePID int) cpuSample {
+	s := cpuSample{bench: selfCPU(), sim: -1, bridge: -1}
+	if p, err := procSample(simPID); simPID > 0 && err == nil {
+		s.sim = p.CPUSeconds
+	}
+	if p, err := procSample(bridgePID); bridgePID > 0 && err == nil {
+		s.bridge = p.CPUSeconds
+	}
+	return s
+}
+
+func (s cpuSample) since(b cpuSample) (bench, sim, bridge float64) {
+	d := func(now, then float64) float64 {
+		if now < 0 || then < 0 {
+			return -1
+		}
+		return now - then
+	}
+	return d(s.bench, b.bench), d(s.sim, b.sim), d(s.bridge, b.bridge)
+}
+
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return -1
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
 // procSample reads a process's CPU time and resident set from /proc, as the Prometheus process
 // collector does for the bridge.
 func procSample(pid int) (procStats, error) {

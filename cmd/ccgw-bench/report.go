@@ -148,11 +148,12 @@ func (r *results) markdown() string {
 	}
 	if len(r.Commands) > 0 {
 		w("### Command round trips (PUT voicecall/{id}/callinnerskill, closed loop)\n\n")
-		w("| Path | Concurrency | Ops | Errors | Throughput (/s) | p50 | p99 | p50 vs direct | Throughput vs direct |\n|---|---|---|---|---|---|---|---|---|\n")
+		w("| Path | Concurrency | Ops | Errors | Throughput (/s) | p50 | p99 | p50 vs direct | Throughput vs direct | CPU µs per call: bench / simulator / bridge |\n|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, c := range r.Commands {
 			d, _ := r.command("direct", c.Concurrency)
-			w("| %s | %d | %d | %d | %.0f | %s | %s | %s | %s |\n", c.Path, c.Concurrency, c.Ops, c.Errors, c.throughput(),
-				ms(c.Lat.P50), ms(c.Lat.P99), ratio(float64(c.Lat.P50), float64(d.Lat.P50)), ratio(c.throughput(), d.throughput()))
+			w("| %s | %d | %d | %d | %.0f | %s | %s | %s | %s | %s / %s / %s |\n", c.Path, c.Concurrency, c.Ops, c.Errors, c.throughput(),
+				ms(c.Lat.P50), ms(c.Lat.P99), ratio(float64(c.Lat.P50), float64(d.Lat.P50)), ratio(c.throughput(), d.throughput()),
+				c.cpuPerCall(c.cpuBench), c.cpuPerCall(c.cpuSim), c.cpuPerCall(c.cpuBridge))
 		}
 		w("\n")
 	}

@@ -101,6 +101,8 @@ func startSimChild(ctx context.Context, env []string, callers, idle int) (*simCh
 	}
 }
 
+func (c *simChild) pid() int { return c.cmd.Process.Pid }
+
 // close ends the child by closing its standard input, and kills it if it lingers.
 func (c *simChild) close() {
 	_ = c.stdin.Close()
