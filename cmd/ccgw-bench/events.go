@@ -23,6 +23,17 @@ type deliveryResult struct {
 	Sent     int
 	Received int // receipts over all subscribers; Sent*Subs when nothing was lost
 	Lat      latency
+	// BridgeCPU is the bridge process's CPU seconds from the first send to the last receipt
+	// (negative: not known, in-process bridge or direct path).
+	BridgeCPU float64
+}
+
+// bridgeCPUPerReceipt is the bridge's CPU microseconds per delivered event and stream.
+func (d deliveryResult) bridgeCPUPerReceipt() string {
+	if d.BridgeCPU < 0 || d.Received == 0 || d.Path != "bridge gRPC stream" {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f", d.BridgeCPU*1e6/float64(d.Received))
 }
 
 // receipt is one event seen by one receiver: its sequence (carried in the content's reason)
@@ -136,7 +147,7 @@ func measureDirect(ctx context.Context, sim *simHost, sess *gatewayclient.Sessio
 	cancel()
 	wg.Wait()
 	lat, got := snd.latencies([][]receipt{recv})
-	r := deliveryResult{Case: caseName, Path: "direct long poll", Subs: 1, Sent: n, Received: got, Lat: summarize(lat...)}
+	r := deliveryResult{Case: caseName, Path: "direct long poll", Subs: 1, Sent: n, Received: got, Lat: summarize(lat...), BridgeCPU: -1}
 	logDelivery(r)
 	return r, nil
 }
@@ -212,6 +223,7 @@ func measureBridge(ctx context.Context, sim *simHost, br bridge, agent, caseName
 		return deliveryResult{}, err
 	}
 	snd := &sender{sim: sim, agent: agent, n: n, interval: interval, base: base}
+	before := sampleCPU(0, br.PID())
 	if err := snd.run(ctx); err != nil {
 		return deliveryResult{}, err
 	}
@@ -227,10 +239,11 @@ func measureBridge(ctx context.Context, sim *simHost, br bridge, agent, caseName
 		}
 	}()
 	waitOrTimeout(ctx, all, 10*time.Second)
+	_, _, bridgeCPU := sampleCPU(0, br.PID()).since(before)
 	cancel()
 	wg.Wait()
 	lat, got := snd.latencies(recv)
-	r := deliveryResult{Case: caseName, Path: "bridge gRPC stream", Subs: subs, Sent: n, Received: got, Lat: summarize(lat...)}
+	r := deliveryResult{Case: caseName, Path: "bridge gRPC stream", Subs: subs, Sent: n, Received: got, Lat: summarize(lat...), BridgeCPU: bridgeCPU}
 	logDelivery(r)
 	return r, nil
 }

@@ -49,7 +49,7 @@ func bridgeMain(args []string) int {
 func tiny(t *testing.T, extra ...string) *options {
 	t.Helper()
 	args := append([]string{
-		"-concurrency=1,4", "-warmup=50ms", "-duration=200ms",
+		"-concurrency=1,4", "-rounds=1", "-warmup=50ms", "-duration=150ms",
 		"-events=20", "-event-interval=2ms", "-fanout-subs=5", "-fanout-events=5", "-fanout-interval=5ms",
 		"-scale-agents=3,6", "-idle-window=200ms", "-settle=50ms", "-signin-concurrency=2", "-timeout=60s",
 	}, extra...)

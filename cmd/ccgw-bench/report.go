@@ -159,7 +159,7 @@ func (r *results) markdown() string {
 	}
 	if ds := r.allDelivery(); len(ds) > 0 {
 		w("### Event delivery (PushEvent at the simulator → receipt, one monotonic clock)\n\n")
-		w("| Case | Path | Subscribers | Receipts | p50 | p99 | max | Added p50 | Added p99 |\n|---|---|---|---|---|---|---|---|---|\n")
+		w("| Case | Path | Subscribers | Receipts | p50 | p99 | max | Added p50 | Added p99 | Bridge CPU µs per receipt |\n|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, d := range ds {
 			addP50, addP99 := "—", "—"
 			if d.Path == "bridge gRPC stream" {
@@ -167,8 +167,8 @@ func (r *results) markdown() string {
 					addP50, addP99 = ms(d.Lat.P50-x.Lat.P50), ms(d.Lat.P99-x.Lat.P99)
 				}
 			}
-			w("| %s | %s | %d | %d/%d | %s | %s | %s | %s | %s |\n", d.Case, d.Path, d.Subs, d.Received, d.Sent*d.Subs,
-				ms(d.Lat.P50), ms(d.Lat.P99), ms(d.Lat.Max), addP50, addP99)
+			w("| %s | %s | %d | %d/%d | %s | %s | %s | %s | %s | %s |\n", d.Case, d.Path, d.Subs, d.Received, d.Sent*d.Subs,
+				ms(d.Lat.P50), ms(d.Lat.P99), ms(d.Lat.Max), addP50, addP99, d.bridgeCPUPerReceipt())
 		}
 		w("\n")
 	}
