@@ -12,16 +12,16 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	"go.opentelemetry.io/otel/trace"
-	"go.opentelemetry.io/otel/trace/noop"
 )
 
 // setupTracing exports spans over OTLP/gRPC when the standard OpenTelemetry environment asks
 // for it (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; the exporter reads
 // the rest of its settings from OTEL_* variables itself). Otherwise tracing is off and costs
-// nothing. The returned function flushes and stops the exporter.
+// nothing: the returned provider is nil and the server installs no tracing handlers. The
+// returned function flushes and stops the exporter.
 func setupTracing(ctx context.Context, log *slog.Logger) (trace.TracerProvider, func(), error) {
 	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
-		return noop.NewTracerProvider(), func() {}, nil
+		return nil, func() {}, nil
 	}
 	exp, err := otlptracegrpc.New(ctx)
 	if err != nil {

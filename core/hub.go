@@ -33,12 +33,6 @@ type hub struct {
 	wake chan struct{}
 }
 
-// Logged is a stored event with its encoded cursor, shared read-only by every stream it goes to.
-type Logged struct {
-	store.Event
-	Cursor string
-}
-
 type subscriber struct {
 	agents map[string]struct{} // nil: every agent
 	types  map[string]struct{} // nil: every event type

@@ -19,6 +19,8 @@ const (
 	tcpKeepAlive     = 30 * time.Second
 	idleConnTimeout  = 90 * time.Second
 	maxHeaderBytes   = 64 << 10
+	readBufferSize   = 2 << 10
+	writeBufferSize  = 1 << 10
 )
 
 func buildTLS(t TLSConfig) (*tls.Config, error) {
@@ -72,5 +74,11 @@ func newTransport(cfg Config, tlsConf *tls.Config) *http.Transport {
 		ExpectContinueTimeout:  time.Second,
 		MaxResponseHeaderBytes: maxHeaderBytes,
 		Protocols:              protocols,
+		// Every signed-in agent keeps a connection, so its buffers are per-agent memory. The
+		// defaults (4 KB each way) are sized for bulk transfers; a gateway request is a few
+		// hundred bytes and a poll answer rarely over a kilobyte. Larger messages still work:
+		// bufio passes big writes through and the body is read in several reads.
+		ReadBufferSize:  readBufferSize,
+		WriteBufferSize: writeBufferSize,
 	}
 }

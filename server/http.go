@@ -24,12 +24,15 @@ import (
 const PassThroughGUIDHeader = "x-ccgw-guid"
 
 func (s *Server) newHTTPHandler() (http.Handler, error) {
-	conn, err := grpc.NewClient("passthrough:///in-process",
+	dialOpts := []grpc.DialOption{
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return s.loop.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
+	}
+	if tp := s.cfg.TracerProvider; tp != nil {
 		// Carries the REST request's trace context into the gRPC server's span.
-		grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(s.tracerProvider()))),
-	)
+		dialOpts = append(dialOpts, grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(tp))))
+	}
+	conn, err := grpc.NewClient("passthrough:///in-process", dialOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -60,8 +63,12 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 		}
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", otelhttp.NewHandler(ndjsonStreams(gw), "rest", otelhttp.WithTracerProvider(s.tracerProvider()),
-		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.Pattern })))
+	var rest http.Handler = ndjsonStreams(gw)
+	if tp := s.cfg.TracerProvider; tp != nil {
+		rest = otelhttp.NewHandler(rest, "rest", otelhttp.WithTracerProvider(tp),
+			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.Pattern }))
+	}
+	mux.Handle("/v1/", rest)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", s.serveHealth)
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {

@@ -144,11 +144,24 @@ func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.S
 		agents = []string{r.GetAgentId()}
 	}
 	err := s.core.Stream(ctx, core.StreamParams{AgentIDs: agents, EventTypes: r.GetEventTypes(), ResumeAfter: r.GetResumeAfter()},
-		func(m core.StreamMsg) error { return stream.Send(toStreamMessage(m)) })
+		func(m core.StreamMsg) error { return stream.SendMsg(wireMessage(m)) })
 	if s.stopping.Err() != nil {
 		return status.Error(codes.Unavailable, "the bridge is shutting down; resume from the last cursor on another replica or after restart")
 	}
 	return toStatus(stream.Context(), s.log, err)
+}
+
+// wireMessage is what a stream sends: an event goes out as the one encoding every stream it
+// reaches shares (see core.Logged.Wire and wireCodec), the rest as ordinary messages.
+func wireMessage(m core.StreamMsg) any {
+	if m.Event != nil {
+		return m.Event.Wire(encodeStreamEvent)
+	}
+	return toStreamMessage(m)
+}
+
+func encodeStreamEvent(ev *core.Logged) any {
+	return encode(toStreamMessage(core.StreamMsg{Event: ev}))
 }
 
 func toStreamMessage(m core.StreamMsg) *ccgwv1.StreamEventsResponse {
