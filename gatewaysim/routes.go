@@ -34,21 +34,35 @@ func (s *Sim) routeGateway() {
 	p := gwPrefix
 	s.gateway("PUT "+p+"onlineagent/{agentid}", OpLogin, s.login(false))
 	s.gateway("PUT "+p+"onlineagent/{agentid}/forcelogin", OpForceLogin, s.login(true))
-	s.gateway("DELETE "+p+"onlineagent/{agentid}/logout", OpLogout, s.logout)
-	s.gateway("DELETE "+p+"onlineagent/{agentid}/forcelogout", OpForceLogout, s.forceLogout)
+	s.gateway("DELETE "+p+"onlineagent/{agentid}/logout", OpLogout, s.authed(s.logout))
+	s.gateway("DELETE "+p+"onlineagent/{agentid}/forcelogout", OpForceLogout, s.authed(s.forceLogout))
 	s.gateway("POST "+p+"onlineagent/{agentid}/resetskill/{autoflag}", OpResetSkill, s.resetSkill)
-	s.gateway("POST "+p+"onlineagent/{agentid}/sayfree", OpSayFree, s.sayFree)
+	s.gateway("POST "+p+"onlineagent/{agentid}/sayfree", OpSayFree, s.authed(s.sayFree))
 	s.gateway("POST "+p+"onlineagent/{agentid}/saybusy", OpSayBusy, s.sayBusy)
 	s.gateway("POST "+p+"onlineagent/{agentid}/rest/{time}/{restcause}", OpRest, s.rest)
-	s.gateway("POST "+p+"onlineagent/{agentid}/cancelrest", OpCancelRest, s.cancelRest)
+	s.gateway("POST "+p+"onlineagent/{agentid}/cancelrest", OpCancelRest, s.authed(s.cancelRest))
 	s.gateway(p+"agentevent/{agentid}", OpGetAgentEvent, s.poll)
 	s.gateway("PUT "+p+"voicecall/{agentid}/callinnerskill", OpCallInnerSkill, s.callInnerSkill)
-	s.gateway("PUT "+p+"voicecall/{agentid}/answer", OpAnswer, s.answer)
-	s.gateway("DELETE "+p+"voicecall/{agentid}/release", OpRelease, s.releaseVoice)
+	s.gateway("PUT "+p+"voicecall/{agentid}/answer", OpAnswer, s.authed(s.answer))
+	s.gateway("DELETE "+p+"voicecall/{agentid}/release", OpRelease, s.authed(s.releaseVoice))
 	s.gateway("POST "+p+"mediacall/{agentid}/transfer", OpTransfer, s.transfer)
 }
 
 type gwFunc func(r *http.Request, agentID string) reply
+
+// authed runs h under the simulator's lock for a signed-in agent whose request carries a valid
+// GUID; otherwise it answers the authentication failure.
+func (s *Sim) authed(h func(r *http.Request, a *agent) reply) gwFunc {
+	return func(r *http.Request, id string) reply {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		a, fail := s.authLocked(r, id)
+		if fail != nil {
+			return *fail
+		}
+		return h(r, a)
+	}
+}
 
 // gateway wraps a handler with fault injection and logging. Logs carry the
 // op, agent id and retcode only: never a GUID, password or body.

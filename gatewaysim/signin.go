@@ -210,13 +210,7 @@ func (s *Sim) endSessionLocked(a *agent, voluntary bool) {
 
 // logout serves DELETE onlineagent/{id}/logout. Like the real gateway it
 // refuses to sign out an agent that is in a call (100-010).
-func (s *Sim) logout(r *http.Request, id string) reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
-	}
+func (s *Sim) logout(r *http.Request, a *agent) reply {
 	if a.sess.hasCalls() {
 		return failReply(rcWrongLogoutState)
 	}
@@ -226,13 +220,7 @@ func (s *Sim) logout(r *http.Request, id string) reply {
 
 // forceLogout serves DELETE onlineagent/{id}/forcelogout: sign out even
 // mid-call, releasing the calls.
-func (s *Sim) forceLogout(r *http.Request, id string) reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
-	}
+func (s *Sim) forceLogout(r *http.Request, a *agent) reply {
 	s.endSessionLocked(a, false)
 	return okReply(map[string]any{})
 }

@@ -57,13 +57,7 @@ func (s *Sim) resetSkill(r *http.Request, id string) reply {
 }
 
 // sayFree serves POST onlineagent/{id}/sayfree.
-func (s *Sim) sayFree(r *http.Request, id string) reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
-	}
+func (s *Sim) sayFree(r *http.Request, a *agent) reply {
 	ss := a.sess
 	switch ss.state {
 	case stateIdle:
@@ -148,13 +142,7 @@ func (s *Sim) rest(r *http.Request, id string) reply {
 }
 
 // cancelRest serves POST onlineagent/{id}/cancelrest; the agent becomes idle.
-func (s *Sim) cancelRest(r *http.Request, id string) reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
-	}
+func (s *Sim) cancelRest(r *http.Request, a *agent) reply {
 	ss := a.sess
 	if ss.state != stateRest {
 		return failReply(rcSetStateFailed)

@@ -119,13 +119,7 @@ func (s *Sim) connectVoiceLocked(c *call) {
 }
 
 // answer serves PUT voicecall/{id}/answer?callid=: answers a ringing call.
-func (s *Sim) answer(r *http.Request, id string) reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
-	}
+func (s *Sim) answer(r *http.Request, a *agent) reply {
 	c := a.sess.voice
 	want := queryParams(r.URL.RawQuery)["callid"]
 	if c == nil || !c.ringing || c.to != a || want != "" && want != c.id {
@@ -137,13 +131,7 @@ func (s *Sim) answer(r *http.Request, id string) reply {
 }
 
 // releaseVoice serves DELETE voicecall/{id}/release: the agent hangs up.
-func (s *Sim) releaseVoice(r *http.Request, id string) reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
-	}
+func (s *Sim) releaseVoice(r *http.Request, a *agent) reply {
 	if a.sess.voice == nil {
 		return failReply(rcOperationFailed)
 	}
