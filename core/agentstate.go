@@ -24,25 +24,22 @@ const (
 // AgentView is what the bridge knows of an agent from its event log: the state snapshot every
 // stream starts with.
 type AgentView struct {
-	AgentID      string
-	State        AgentState
-	ActiveCalls  []string // call ids the agent is part of, oldest first
-	LastSeq      uint64
-	LastPos      uint64
-	LastCursor   string // cursor of the agent's newest event
-	SignedInByEv bool   // an AgentOther_InService was seen after the last shutdown
+	AgentID     string
+	State       AgentState
+	ActiveCalls []string // call ids the agent is part of, oldest first
+	LastSeq     uint64
+	LastCursor  string // cursor of the agent's newest event
 }
 
 // apply folds one event into the view. It mirrors the CC-Gateway event semantics of the
 // protocol reference §6; unknown event types change nothing but the sequence.
 func (v *AgentView) apply(ev *store.Event) {
-	v.LastSeq, v.LastPos = ev.Seq, ev.Pos
+	v.LastSeq = ev.Seq
 	switch ev.Type {
 	case "AgentOther_InService":
-		v.SignedInByEv = true
 		v.ActiveCalls = nil
 	case "AgentOther_ShutdownService":
-		v.State, v.SignedInByEv, v.ActiveCalls = StateSignedOut, false, nil
+		v.State, v.ActiveCalls = StateSignedOut, nil
 	case "AgentState_Ready", "AgentState_CancelNotReady_Success", "AgentState_CancelWork_Success",
 		"AgentState_CancelRest_Success":
 		v.State = StateIdle

@@ -48,7 +48,9 @@ type CallResult struct {
 
 // CallInnerSkill places an internal call from the agent to a skill queue.
 func (c *Core) CallInnerSkill(ctx context.Context, p CallParams) (CallResult, error) {
-	fp := fingerprint("callInnerSkill", p.AgentID, strconv.FormatInt(p.SkillID, 10), strconv.FormatBool(p.Await))
+	fp := func() string {
+		return fingerprint("callInnerSkill", p.AgentID, strconv.FormatInt(p.SkillID, 10), strconv.FormatBool(p.Await))
+	}
 	return idempotent(ctx, c, "callInnerSkill", p.AgentID, p.RequestID, fp, func(cmdCtx context.Context) (CallResult, error) {
 		conn, err := c.connFor(ctx, p.AgentID, p.CommandOptions)
 		if err != nil {
@@ -133,8 +135,10 @@ func (c *Core) TransferSession(ctx context.Context, p TransferParams) (TransferR
 	default:
 		return TransferResult{}, errors.New("core: transfer target kind not set")
 	}
-	fp := fingerprint("transfer", p.AgentID, p.CallID, p.Caller, p.CallData, strconv.Itoa(int(req.DeviceType)),
-		req.Address, strconv.FormatInt(req.SkillID, 10), strconv.Itoa(int(p.Mode)), strconv.FormatBool(p.Await))
+	fp := func() string {
+		return fingerprint("transfer", p.AgentID, p.CallID, p.Caller, p.CallData, strconv.Itoa(int(req.DeviceType)),
+			req.Address, strconv.FormatInt(req.SkillID, 10), strconv.Itoa(int(p.Mode)), strconv.FormatBool(p.Await))
+	}
 	return idempotent(ctx, c, "transfer", p.AgentID, p.RequestID, fp, func(cmdCtx context.Context) (TransferResult, error) {
 		conn, err := c.connFor(ctx, p.AgentID, p.CommandOptions)
 		if err != nil {

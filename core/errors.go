@@ -23,7 +23,6 @@ var (
 // Cursor is the last position delivered to the client: resuming from it loses nothing.
 type SlowSubscriberError struct {
 	Cursor string
-	Buffer int
 }
 
 func (e *SlowSubscriberError) Error() string {

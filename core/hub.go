@@ -40,11 +40,11 @@ type subscriber struct {
 	gone   chan struct{} // closed when the hub dropped the subscriber for falling behind
 }
 
-func (s *subscriber) wants(ev *Logged) bool {
+func (s *subscriber) wants(eventType string) bool {
 	if s.types == nil {
 		return true
 	}
-	_, ok := s.types[ev.Type]
+	_, ok := s.types[eventType]
 	return ok
 }
 
@@ -159,7 +159,7 @@ func (h *hub) dispatch(ev *Logged, now time.Time) {
 }
 
 func (h *hub) deliver(s *subscriber, ev *Logged) {
-	if !s.wants(ev) {
+	if !s.wants(ev.Type) {
 		return
 	}
 	select {

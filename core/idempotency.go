@@ -17,11 +17,13 @@ import (
 // command on a context detached from its own cancellation (bounded by the gateway client's
 // request timeout), so the outcome is known and recorded even if that caller gives up; repeats
 // wait for and return the recorded outcome, errors included.
-func idempotent[T any](ctx context.Context, c *Core, op, agentID, requestID, fp string, run func(cmdCtx context.Context) (T, error)) (T, error) {
+// The payload fingerprint is computed only when there is a request id to check it against.
+func idempotent[T any](ctx context.Context, c *Core, op, agentID, requestID string, fingerprintOf func() string, run func(cmdCtx context.Context) (T, error)) (T, error) {
 	var zero T
 	if requestID == "" {
 		return run(ctx)
 	}
+	fp := fingerprintOf()
 	key := op + "/" + agentID + "/" + requestID
 	rec, created, err := c.st.ReserveRequest(ctx, key, fp, c.opts.IdempotencyTTL)
 	if err != nil {

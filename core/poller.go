@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -99,7 +98,7 @@ func (p *poller) run(ctx context.Context) {
 		close(p.done)
 	}()
 
-	bo := backoff{min: c.opts.BackoffMin, max: c.opts.BackoffMax}
+	bo := gatewayclient.Backoff{Min: c.opts.BackoffMin, Max: c.opts.BackoffMax}
 	renewed := time.Now()
 	for ctx.Err() == nil {
 		if time.Since(renewed) > c.opts.LeaseTTL/3 {
@@ -129,12 +128,12 @@ func (p *poller) run(ctx context.Context) {
 		case err != nil:
 			c.m.PollErrors.Inc()
 			c.log.Warn("event poll failed; retrying", "agent", p.agentID, "err", err)
-			sleep(ctx, bo.next())
+			sleep(ctx, bo.Next())
 		case ev == nil:
-			bo.reset()
+			bo.Reset()
 			sleep(ctx, c.opts.PollPause)
 		default:
-			bo.reset()
+			bo.Reset()
 			if !p.append(ctx, ev) {
 				return
 			}
@@ -155,14 +154,14 @@ func (p *poller) append(ctx context.Context, ev *gatewayclient.Event) bool {
 		Feature: ev.Feature, MediaType: ev.MediaType, Result: ev.Result, Reason: ev.Reason,
 		Content: ev.Content,
 	}
-	bo := backoff{min: p.c.opts.BackoffMin, max: p.c.opts.BackoffMax}
+	bo := gatewayclient.Backoff{Min: p.c.opts.BackoffMin, Max: p.c.opts.BackoffMax}
 	for {
 		_, err := p.c.st.Append(ctx, p.agentID, se)
 		if err == nil {
 			return true
 		}
 		p.c.log.Error("storing an agent event failed; retrying", "agent", p.agentID, "event_type", ev.Type, "err", err)
-		if !sleep(ctx, bo.next()) {
+		if !sleep(ctx, bo.Next()) {
 			return false
 		}
 	}
@@ -217,23 +216,6 @@ func (c *Core) updateSessionGaugesLocked() {
 	c.m.Sessions.WithLabelValues("active").Set(float64(len(c.pollers)))
 	c.m.Sessions.WithLabelValues("lost").Set(float64(len(c.lost)))
 }
-
-// backoff is exponential with full jitter: spreading retries of thousands of pollers after a
-// gateway outage instead of having them return in lockstep.
-type backoff struct {
-	min, max, cur time.Duration
-}
-
-func (b *backoff) next() time.Duration {
-	if b.cur == 0 {
-		b.cur = b.min
-	} else {
-		b.cur = min(b.cur*2, b.max)
-	}
-	return b.min/2 + rand.N(b.cur)
-}
-
-func (b *backoff) reset() { b.cur = 0 }
 
 // sleep waits d or until ctx ends; it reports whether the full wait happened.
 func sleep(ctx context.Context, d time.Duration) bool {

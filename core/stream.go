@@ -37,13 +37,13 @@ type AgentSnapshot struct {
 	Session *store.Session // nil: the bridge holds no session for the agent
 }
 
-// GapMsg says events the client asked for are gone (retention, or a restarted log).
+// GapMsg says events the client asked for are gone: dropped by retention, or (LogRestarted)
+// from an earlier run of an in-memory log.
 type GapMsg struct {
 	AgentID      string
 	FromSeq      uint64 // 0: unknown; the gap starts after the last sequence the client saw
 	ToSeq        uint64
 	ResumeCursor string
-	Reason       string
 	LogRestarted bool // the cursor predates a restart of the event log, not a retention drop
 }
 
@@ -89,8 +89,8 @@ func (c *Core) Stream(ctx context.Context, p StreamParams, send func(StreamMsg) 
 	}
 	if resume != nil {
 		if resume.epoch != epoch {
-			gap := &GapMsg{Reason: "the cursor comes from an earlier event log of this bridge (restarted); sequences may have restarted",
-				ResumeCursor: snap.Cursor, LogRestarted: true}
+			// The cursor comes from an earlier run of the event log: sequences may have restarted.
+			gap := &GapMsg{ResumeCursor: snap.Cursor, LogRestarted: true}
 			if err := send(StreamMsg{Gap: gap}); err != nil {
 				return err
 			}
@@ -110,8 +110,7 @@ func (c *Core) replay(ctx context.Context, p StreamParams, sub *subscriber, epoc
 	}
 	resumeCur := cursor{epoch: epoch, pos: after}.String()
 	for _, g := range gaps {
-		msg := &GapMsg{AgentID: g.AgentID, FromSeq: g.FromSeq, ToSeq: g.ToSeq, ResumeCursor: resumeCur,
-			Reason: "events older than the bridge's retention were dropped"}
+		msg := &GapMsg{AgentID: g.AgentID, FromSeq: g.FromSeq, ToSeq: g.ToSeq, ResumeCursor: resumeCur}
 		if err := send(StreamMsg{Gap: msg}); err != nil {
 			return after, err
 		}
@@ -130,10 +129,10 @@ func (c *Core) replay(ctx context.Context, p StreamParams, sub *subscriber, epoc
 				return pos, nil // the live part delivers it
 			}
 			pos = evs[i].Pos
-			ev := &Logged{Event: evs[i], Cursor: cursor{epoch: epoch, pos: pos}.String()}
-			if !sub.wants(ev) {
+			if !sub.wants(evs[i].Type) {
 				continue
 			}
+			ev := &Logged{Event: evs[i], Cursor: cursor{epoch: epoch, pos: pos}.String()}
 			if err := send(StreamMsg{Event: ev}); err != nil {
 				return pos, err
 			}
@@ -150,7 +149,7 @@ func (c *Core) live(ctx context.Context, p StreamParams, sub *subscriber, epoch 
 		case ev := <-sub.ch:
 			select {
 			case <-sub.gone: // cut off: stop at once rather than drain a buffer that has a hole after it
-				return &SlowSubscriberError{Cursor: cursor{epoch: epoch, pos: delivered}.String(), Buffer: c.opts.SubscriberBuffer}
+				return cutOff(epoch, delivered)
 			default:
 			}
 			if ev.Pos <= delivered {
@@ -162,7 +161,7 @@ func (c *Core) live(ctx context.Context, p StreamParams, sub *subscriber, epoch 
 			delivered = ev.Pos
 			hb.Reset(p.Heartbeat)
 		case <-sub.gone:
-			return &SlowSubscriberError{Cursor: cursor{epoch: epoch, pos: delivered}.String(), Buffer: c.opts.SubscriberBuffer}
+			return cutOff(epoch, delivered)
 		case <-hb.C:
 			if pos, ok := c.hub.caughtUp(sub); ok && pos > delivered {
 				delivered = pos
@@ -176,6 +175,10 @@ func (c *Core) live(ctx context.Context, p StreamParams, sub *subscriber, epoch 
 			return ctx.Err()
 		}
 	}
+}
+
+func cutOff(epoch string, delivered uint64) error {
+	return &SlowSubscriberError{Cursor: cursor{epoch: epoch, pos: delivered}.String()}
 }
 
 // snapshot lists the agents in scope that the bridge holds a session for, in agent-id order,

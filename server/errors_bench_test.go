@@ -20,7 +20,7 @@ func BenchmarkToStatus(b *testing.B) {
 		{"gateway-retcode", &gatewayclient.Error{Op: "callInnerSkill", AgentID: "1001", Retcode: "100-006", Message: "agent not logged in"}},
 		{"transport", &gatewayclient.TransportError{Op: "callInnerSkill", AgentID: "1001", Kind: gatewayclient.TransportUnreachable, Err: errors.New("connection refused")}},
 		{"no-session", core.ErrNoSession},
-		{"slow-subscriber", &core.SlowSubscriberError{Cursor: "c", Buffer: 4096}},
+		{"slow-subscriber", &core.SlowSubscriberError{Cursor: "c"}},
 		{"deadline", context.DeadlineExceeded},
 	}
 	ctx := context.Background()

@@ -58,7 +58,7 @@ func TestToStatus(t *testing.T) {
 		{core.ErrAwaitNeedsFeed, codes.FailedPrecondition, "AWAIT_NEEDS_SESSION", ""},
 		{core.ErrPolledElsewhere, codes.Aborted, "POLLED_BY_OTHER_REPLICA", ""},
 		{core.ErrClosed, codes.Unavailable, "SHUTTING_DOWN", ""},
-		{&core.SlowSubscriberError{Cursor: "abc", Buffer: 4}, codes.ResourceExhausted, "SUBSCRIBER_TOO_SLOW", ""},
+		{&core.SlowSubscriberError{Cursor: "abc"}, codes.ResourceExhausted, "SUBSCRIBER_TOO_SLOW", ""},
 		{context.DeadlineExceeded, codes.DeadlineExceeded, "", ""},
 		{context.Canceled, codes.Canceled, "", ""},
 		{status.Error(codes.NotFound, "as is"), codes.NotFound, "", ""},
@@ -84,7 +84,7 @@ func TestToStatus(t *testing.T) {
 }
 
 func TestSlowSubscriberCarriesResumeCursor(t *testing.T) {
-	st := status.Convert(toStatus(context.Background(), slog.New(slog.DiscardHandler), &core.SlowSubscriberError{Cursor: "CUR", Buffer: 4}))
+	st := status.Convert(toStatus(context.Background(), slog.New(slog.DiscardHandler), &core.SlowSubscriberError{Cursor: "CUR"}))
 	if findInfo(st).GetMetadata()["resume_after"] != "CUR" {
 		t.Fatalf("details %v", st.Details())
 	}
