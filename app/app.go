@@ -65,9 +65,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	} else {
 		details["gateway"] = redactURL(gatewayURL)
 	}
-	if cfg.GatewayInsecure {
-		log.Warn("gateway certificate verification is DISABLED (-gateway-insecure-skip-verify)")
-	}
 	a.client, err = gatewayclient.New(gatewayclient.Config{
 		BaseURL: gatewayURL,
 		TLS: gatewayclient.TLSConfig{CAFile: cfg.GatewayCAFile, CertFile: cfg.GatewayCertFile, KeyFile: cfg.GatewayKeyFile,
@@ -75,6 +72,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		RequestTimeout: cfg.GatewayRequestTimeout,
 		PollTimeout:    cfg.GatewayPollTimeout,
 		OnCall:         metrics.ObserveGatewayCall,
+		Logger:         log, // the client itself warns when certificate checks are off
 	})
 	if err != nil {
 		return nil, fmt.Errorf("gateway client: %w", err)

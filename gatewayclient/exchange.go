@@ -94,14 +94,18 @@ func (c *Client) exchange(ctx context.Context, r *request, guid, cookie string, 
 		r.sess.adopt(resp.Header)
 	}
 
-	var sec secrets
-	sec.add(guid)
-	sec.addCookie(cookie)
-	sec.add(r.secrets...)
-	for _, v := range resp.Header.Values("Set-GUID") {
-		sec.add(ParseSetGUID(v))
+	// What to scrub from gateway text; gathered only when an error is built, not on every poll.
+	secretsOf := func() secrets {
+		var sec secrets
+		sec.add(guid)
+		sec.addCookie(cookie)
+		sec.add(r.secrets...)
+		for _, v := range resp.Header.Values("Set-GUID") {
+			sec.add(ParseSetGUID(v))
+		}
+		sec.addCookie(cookieHeader(resp.Header))
+		return sec
 	}
-	sec.addCookie(cookieHeader(resp.Header))
 
 	data, err := c.readBody(resp)
 	if err != nil {
@@ -115,19 +119,40 @@ func (c *Client) exchange(ctx context.Context, r *request, guid, cookie string, 
 	}
 	if resp.StatusCode != http.StatusOK {
 		return "", &TransportError{Op: r.op, AgentID: r.agentID, Kind: TransportHTTPStatus, StatusCode: resp.StatusCode,
-			Err: statusCause(r, data, sec)}
+			Err: statusCause(r, data, secretsOf())}
 	}
 	retcode, msg, err := decode(resp.Header, data)
 	if err != nil {
 		return "", &TransportError{Op: r.op, AgentID: r.agentID, Kind: TransportBadResponse, StatusCode: resp.StatusCode, Err: err}
 	}
+	if !validRetcode(retcode) {
+		// The retcode goes into error strings and metric labels: text that is not shaped like a
+		// code (it could echo a credential, or be unbounded junk) makes the answer malformed.
+		return "", &TransportError{Op: r.op, AgentID: r.agentID, Kind: TransportBadResponse, StatusCode: resp.StatusCode,
+			Err: errors.New("retcode is not a short code of letters, digits and dashes")}
+	}
 	if retcode != "0" {
-		return retcode, &Error{Op: r.op, AgentID: r.agentID, Retcode: retcode, Message: sanitizeMessage(msg, sec)}
+		return retcode, &Error{Op: r.op, AgentID: r.agentID, Retcode: retcode, Message: sanitizeMessage(msg, secretsOf())}
 	}
 	return retcode, nil
 }
 
 var errTooLarge = errors.New("response body too large")
+
+// validRetcode accepts what a retcode looks like ("0", "100-006"): 1 to 16 letters, digits and
+// dashes.
+func validRetcode(rc string) bool {
+	if rc == "" || len(rc) > 16 {
+		return false
+	}
+	for i := 0; i < len(rc); i++ {
+		c := rc[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	if resp.ContentLength > c.maxBody {

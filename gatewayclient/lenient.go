@@ -1,6 +1,7 @@
 package gatewayclient
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,7 +28,7 @@ func lenientText(b []byte) string {
 	switch b[0] {
 	case '"':
 		inner := b[1 : len(b)-1]
-		if !hasByte(inner, '\\') && utf8.Valid(inner) {
+		if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 			return string(inner)
 		}
 		var v string
@@ -42,14 +43,6 @@ func lenientText(b []byte) string {
 	}
 }
 
-func hasByte(b []byte, c byte) bool {
-	for _, x := range b {
-		if x == c {
-			return true
-		}
-	}
-	return false
-}
 
 // envelopeHead is the part shared by every gateway answer.
 type envelopeHead struct {
