@@ -43,7 +43,6 @@ func lenientText(b []byte) string {
 	}
 }
 
-
 // envelopeHead is the part shared by every gateway answer.
 type envelopeHead struct {
 	Message lenientString  `json:"message"`
