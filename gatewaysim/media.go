@@ -1,7 +1,6 @@
 package gatewaysim
 
 import (
-	"net/http"
 	"sort"
 	"unicode/utf8"
 )
@@ -133,20 +132,10 @@ func parseTransfer(f fields) (transferRequest, string) {
 //
 // An access code (devicetype 4) of digits takes the session out of the
 // agents' hands (to an IVR or flow); a non-numeric one cannot be connected.
-func (s *Sim) transfer(r *http.Request, id string) reply {
-	f, err := readFields(r)
-	if err != nil {
-		return failReply(rcInvalidParam)
-	}
+func (s *Sim) transfer(a *agent, f fields) reply {
 	req, rc := parseTransfer(f)
 	if rc != "" {
 		return failReply(rc)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
 	}
 	c := a.sess.chats[req.callID]
 	if c == nil {

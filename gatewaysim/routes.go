@@ -36,19 +36,37 @@ func (s *Sim) routeGateway() {
 	s.gateway("PUT "+p+"onlineagent/{agentid}/forcelogin", OpForceLogin, s.login(true))
 	s.gateway("DELETE "+p+"onlineagent/{agentid}/logout", OpLogout, s.authed(s.logout))
 	s.gateway("DELETE "+p+"onlineagent/{agentid}/forcelogout", OpForceLogout, s.authed(s.forceLogout))
-	s.gateway("POST "+p+"onlineagent/{agentid}/resetskill/{autoflag}", OpResetSkill, s.resetSkill)
+	s.gateway("POST "+p+"onlineagent/{agentid}/resetskill/{autoflag}", OpResetSkill, s.authed(s.resetSkill))
 	s.gateway("POST "+p+"onlineagent/{agentid}/sayfree", OpSayFree, s.authed(s.sayFree))
-	s.gateway("POST "+p+"onlineagent/{agentid}/saybusy", OpSayBusy, s.sayBusy)
-	s.gateway("POST "+p+"onlineagent/{agentid}/rest/{time}/{restcause}", OpRest, s.rest)
+	s.gateway("POST "+p+"onlineagent/{agentid}/saybusy", OpSayBusy, s.authed(s.sayBusy))
+	s.gateway("POST "+p+"onlineagent/{agentid}/rest/{time}/{restcause}", OpRest, s.authed(s.rest))
 	s.gateway("POST "+p+"onlineagent/{agentid}/cancelrest", OpCancelRest, s.authed(s.cancelRest))
 	s.gateway(p+"agentevent/{agentid}", OpGetAgentEvent, s.poll)
-	s.gateway("PUT "+p+"voicecall/{agentid}/callinnerskill", OpCallInnerSkill, s.callInnerSkill)
+	s.gateway("PUT "+p+"voicecall/{agentid}/callinnerskill", OpCallInnerSkill, s.authedBody(s.callInnerSkill))
 	s.gateway("PUT "+p+"voicecall/{agentid}/answer", OpAnswer, s.authed(s.answer))
 	s.gateway("DELETE "+p+"voicecall/{agentid}/release", OpRelease, s.authed(s.releaseVoice))
-	s.gateway("POST "+p+"mediacall/{agentid}/transfer", OpTransfer, s.transfer)
+	s.gateway("POST "+p+"mediacall/{agentid}/transfer", OpTransfer, s.authedBody(s.transfer))
 }
 
 type gwFunc func(r *http.Request, agentID string) reply
+
+// Handlers of authenticated routes check the caller first and their parameters second, so a
+// request with a bad parameter from an agent that is not signed in (or with a stale GUID) gets
+// the authentication failure, the same on every route.
+
+// authedBody is authed for routes with a JSON body: the body is read before the lock is taken
+// (it comes off the network), and a malformed one is reported only after authentication.
+func (s *Sim) authedBody(h func(a *agent, f fields) reply) gwFunc {
+	return func(r *http.Request, id string) reply {
+		f, readErr := readFields(r)
+		return s.authed(func(_ *http.Request, a *agent) reply {
+			if readErr != nil {
+				return failReply(rcInvalidParam)
+			}
+			return h(a, f)
+		})(r, id)
+	}
+}
 
 // authed runs h under the simulator's lock for a signed-in agent whose request carries a valid
 // GUID; otherwise it answers the authentication failure.

@@ -10,7 +10,7 @@ import (
 // resetSkill serves POST onlineagent/{id}/resetskill/{autoflag}?skillid=1;2.
 // autoflag "true" joins every configured skill; otherwise the listed skills
 // intersected with the configured ones (an empty list joins none).
-func (s *Sim) resetSkill(r *http.Request, id string) reply {
+func (s *Sim) resetSkill(r *http.Request, a *agent) reply {
 	q := queryParams(r.URL.RawQuery)
 	all := r.PathValue("autoflag") == "true"
 	raw := q["skillid"]
@@ -31,12 +31,6 @@ func (s *Sim) resetSkill(r *http.Request, id string) reply {
 	}
 	if pl := q["phonelinkage"]; pl != "" && pl != "0" && pl != "1" {
 		return failReply(rcInvalidParam)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
 	}
 	configured := make(map[int64]bool, len(a.cfg.Skills))
 	for _, k := range a.cfg.Skills {
@@ -74,7 +68,7 @@ func (s *Sim) sayFree(r *http.Request, a *agent) reply {
 }
 
 // sayBusy serves POST onlineagent/{id}/saybusy?reason=&prolong=.
-func (s *Sim) sayBusy(r *http.Request, id string) reply {
+func (s *Sim) sayBusy(r *http.Request, a *agent) reply {
 	q := queryParams(r.URL.RawQuery)
 	reason := int64(0)
 	if v := q["reason"]; v != "" {
@@ -89,12 +83,6 @@ func (s *Sim) sayBusy(r *http.Request, id string) reply {
 			return failReply(rcInvalidParam)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
-	}
 	switch a.sess.state {
 	case stateIdle, stateBusy, stateWrapUp:
 		s.setStateLocked(a, stateBusy)
@@ -107,17 +95,11 @@ func (s *Sim) sayBusy(r *http.Request, id string) reply {
 
 // rest serves POST onlineagent/{id}/rest/{time}/{restcause}: the agent rests
 // and, when the time is up, gets AgentState_Rest_Timeout while staying in rest.
-func (s *Sim) rest(r *http.Request, id string) reply {
+func (s *Sim) rest(r *http.Request, a *agent) reply {
 	secs, err1 := strconv.Atoi(r.PathValue("time"))
 	cause, err2 := strconv.Atoi(r.PathValue("restcause"))
 	if err1 != nil || err2 != nil || secs < 1 || secs > 86399 || cause < 0 || cause > 255 {
 		return failReply(rcInvalidParam)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
 	}
 	ss := a.sess
 	switch ss.state {

@@ -53,20 +53,10 @@ func (s *Sim) pickIdleAgentLocked(q int64, exclude *agent) *agent {
 // callInnerSkill serves PUT voicecall/{id}/callinnerskill {"skillId":n}.
 // The answer always carries a fresh call id once the request is valid; when
 // the queue has no idle agent the failure arrives as AgentEvent_Inside_Call_Fail.
-func (s *Sim) callInnerSkill(r *http.Request, id string) reply {
-	f, err := readFields(r)
-	if err != nil {
-		return failReply(rcInvalidParam)
-	}
+func (s *Sim) callInnerSkill(a *agent, f fields) reply {
 	skill, ok, err := f.integer("skillId")
 	if err != nil || !ok {
 		return failReply(rcInvalidParam)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, fail := s.authLocked(r, id)
-	if fail != nil {
-		return *fail
 	}
 	if _, known := s.queues[skill]; !known {
 		return failReply(rcInvalidParam)
