@@ -1,6 +1,10 @@
 package gatewaysim_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
+)
 
 // Every authenticated route checks the caller before its parameters: a bad parameter sent with a
 // wrong GUID, or for an agent that is not signed in, gets the authentication failure.
@@ -33,4 +37,17 @@ func replaceAgent(rest, id string) string {
 		}
 	}
 	return rest
+}
+
+// Agent ids are work numbers 101–999999 written in plain digits: "+101" is not 101.
+func TestAgentIDsArePlainDigits(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, id := range []string{"+101", "0101", "100", "1000000", "1e3"} {
+		if got := h.do("PUT", gw+"onlineagent/"+id, "", signInBody("1001")).env.Retcode; got == "0" {
+			t.Errorf("sign-in of agent %q succeeded", id)
+		}
+	}
+	if err := h.sim.AddAgent(gatewaysim.Agent{ID: "+101", Password: "p", Phone: "7101"}); err == nil {
+		t.Error(`AddAgent accepted "+101"`)
+	}
 }

@@ -60,17 +60,11 @@ type faultEntry struct {
 	cleared   chan struct{}
 }
 
-var knownOps = map[string]bool{
-	OpLogin: true, OpForceLogin: true, OpLogout: true, OpForceLogout: true, OpResetSkill: true,
-	OpSayFree: true, OpSayBusy: true, OpRest: true, OpCancelRest: true, OpGetAgentEvent: true,
-	OpCallInnerSkill: true, OpAnswer: true, OpRelease: true, OpTransfer: true,
-}
-
 // ErrInvalidFault is returned by SetFault for a fault it cannot apply.
 var ErrInvalidFault = errors.New("gatewaysim: invalid fault")
 
-func (f Fault) validate() error {
-	if f.Route != "" && !knownOps[f.Route] {
+func (f Fault) validate(ops map[string]bool) error {
+	if f.Route != "" && !ops[f.Route] {
 		return fmt.Errorf("%w: unknown route %q", ErrInvalidFault, f.Route)
 	}
 	if f.Count < 0 {
@@ -98,7 +92,7 @@ func (f Fault) validate() error {
 
 // SetFault installs a fault and returns its id.
 func (s *Sim) SetFault(f Fault) (int, error) {
-	if err := f.validate(); err != nil {
+	if err := f.validate(s.ops); err != nil {
 		return 0, err
 	}
 	s.mu.Lock()

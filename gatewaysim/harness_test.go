@@ -178,15 +178,6 @@ func contentMap(t *testing.T, e wireEvent) map[string]any {
 	return m
 }
 
-func contentString(t *testing.T, e wireEvent) string {
-	t.Helper()
-	var s string
-	if err := json.Unmarshal(e.Content, &s); err != nil {
-		t.Fatalf("%s content %s is not a bare string: %v", e.EventType, e.Content, err)
-	}
-	return s
-}
-
 // waitParked waits until the agent has a parked poll (bounded).
 func (h *harness) waitParked(id string) {
 	h.t.Helper()

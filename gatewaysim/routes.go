@@ -85,6 +85,10 @@ func (s *Sim) authed(h func(r *http.Request, a *agent) reply) gwFunc {
 // gateway wraps a handler with fault injection and logging. Logs carry the
 // op, agent id and retcode only: never a GUID, password or body.
 func (s *Sim) gateway(pattern, op string, h gwFunc) {
+	if s.ops == nil {
+		s.ops = map[string]bool{}
+	}
+	s.ops[op] = true // the routes faults may name are exactly the ones registered here
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("agentid")
 		if s.injectFault(w, r, op) {
@@ -99,7 +103,7 @@ func (s *Sim) gateway(pattern, op string, h gwFunc) {
 // validAgentID reports whether id is a work number in the documented
 // range 101–999999.
 func validAgentID(id string) bool {
-	if id == "" || len(id) > 6 || id[0] == '0' {
+	if !isDigits(id) || len(id) > 6 || id[0] == '0' { // digits first: Atoi alone takes "+101"
 		return false
 	}
 	n, err := strconv.Atoi(id)

@@ -18,6 +18,7 @@ type Sim struct {
 	clock Clock
 	log   *slog.Logger
 	mux   *http.ServeMux
+	ops   map[string]bool // gateway operations served, by log name (written only while routing)
 
 	closeOnce sync.Once
 	closed    chan struct{}
