@@ -44,11 +44,12 @@ func (s *Sim) pickChatAgentLocked(q int64, exclude *agent) *agent {
 		return a
 	}
 	var best *agent
-	for _, a := range s.sortedAgents() {
+	for _, a := range s.agents { // ties on load go to the lower agent id
 		if a == exclude || !canTakeChatLocked(a) || !a.sess.activeSkills[q] {
 			continue
 		}
-		if best == nil || len(a.sess.chats) < len(best.sess.chats) {
+		if n := len(a.sess.chats); best == nil || n < len(best.sess.chats) ||
+			n == len(best.sess.chats) && lessID(a.cfg.ID, best.cfg.ID) {
 			best = a
 		}
 	}

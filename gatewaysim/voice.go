@@ -37,13 +37,16 @@ func (s *Sim) newCallIDLocked() string {
 // pickIdleAgentLocked returns the longest-idle signed-in agent that has
 // joined queue q and is free for a voice call, never `exclude`.
 func (s *Sim) pickIdleAgentLocked(q int64, exclude *agent) *agent {
+	// One pass over the directory, under the lock on every call: ties on idle time go to the
+	// lower agent id, as they would in a sorted walk, without sorting.
 	var best *agent
-	for _, a := range s.sortedAgents() {
+	for _, a := range s.agents {
 		ss := a.sess
 		if a == exclude || ss == nil || ss.ended || ss.state != stateIdle || ss.hasCalls() || !ss.activeSkills[q] {
 			continue
 		}
-		if best == nil || ss.idleSince.Before(best.sess.idleSince) {
+		if best == nil || ss.idleSince.Before(best.sess.idleSince) ||
+			ss.idleSince.Equal(best.sess.idleSince) && lessID(a.cfg.ID, best.cfg.ID) {
 			best = a
 		}
 	}
