@@ -14,6 +14,7 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/ccgw-bridge /ccgw-bridge
 USER nonroot:nonroot
 EXPOSE 9090 8080
-# The image has no shell or curl: the binary checks its own gRPC health service.
-HEALTHCHECK --interval=10s --timeout=4s --start-period=5s --retries=3 CMD ["/ccgw-bridge", "health", "-addr", "127.0.0.1:9090"]
+# The image has no shell or curl: the binary checks its own gRPC health service, at
+# 127.0.0.1:9090 or CCGW_HEALTH_ADDR when the gRPC port was moved.
+HEALTHCHECK --interval=10s --timeout=4s --start-period=5s --retries=3 CMD ["/ccgw-bridge", "health"]
 ENTRYPOINT ["/ccgw-bridge"]

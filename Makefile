@@ -53,7 +53,8 @@ format:
 
 ## check-generated: fail when gen/ differs from what `make generate` produces.
 check-generated: generate
-	@if [[ -n "$$(git status --porcelain --untracked-files=all -- gen/)" ]]; then \
+	@changed=$$(git status --porcelain --untracked-files=all -- gen/); \
+	if [[ -n "$$changed" ]]; then \
 	  echo "gen/ is out of date with proto/ (run make generate and commit):"; \
 	  git status --short --untracked-files=all -- gen/; \
 	  git --no-pager diff --stat -- gen/; \

@@ -13,6 +13,8 @@ cd "$root"
 base=${BASE:-main}
 buf=(go tool -modfile=tools/go.mod buf)
 
+# An unknown revision is an error, not "nothing to compare": only a real base without proto/ is.
+git rev-parse --verify --quiet "$base^{commit}" >/dev/null || { echo "breaking: unknown revision $base" >&2; exit 1; }
 if ! git cat-file -e "$base:proto" 2>/dev/null; then
   echo "breaking: $base has no proto/ yet; nothing to compare against"
   exit 0

@@ -26,3 +26,5 @@ for file in "${files[@]}"; do
   done < <(sed -nE 's/^func (Fuzz[A-Za-z0-9_]*)\(.*/\1/p' "$file")
 done
 echo "fuzz-short: ran $count fuzz target(s)"
+# Finding none means the search broke, not that there is nothing to fuzz.
+(( count > 0 )) || { echo "fuzz-short: no fuzz targets found" >&2; exit 1; }

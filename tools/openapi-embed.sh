@@ -26,5 +26,6 @@ import _ "embed"
 //go:embed ccgw.swagger.json
 var Spec []byte
 GO
-gofmt -l "$dir/embed.go" | grep -q . && { echo "openapi-embed: embed.go is not gofmt-clean" >&2; exit 1; }
-exit 0
+# An assignment, so a failing gofmt stops the script (set -e) instead of reading as "clean".
+unformatted=$(gofmt -l "$dir/embed.go")
+[[ -z $unformatted ]] || { echo "openapi-embed: embed.go is not gofmt-clean" >&2; exit 1; }

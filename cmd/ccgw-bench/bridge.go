@@ -37,6 +37,7 @@ func bridgeArgs(gatewayURL, grpcAddr, httpAddr string) []string {
 	return []string{
 		"-grpc-listen=" + grpcAddr, "-http-listen=" + httpAddr,
 		"-gateway-url=" + gatewayURL, "-gateway-poll-timeout=15s",
+		"-poll-pause=" + pollPause.String(), // the direct pollers pause the same, whatever the default becomes
 		"-log-format=json", "-log-level=info",
 	}
 }
@@ -111,7 +112,7 @@ func startChild(ctx context.Context, bin string, env, args []string, grpcAddr, h
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Env = append(cleanEnv(), env...)
 	// The child dies with the bench, whatever way the bench ends.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", bin, err)
 	}

@@ -102,6 +102,7 @@ func forEach(ctx context.Context, items []string, workers int, fn func(context.C
 // once after an event, after pollPause after an empty poll), handing each event to onEvent.
 // It runs until ctx ends.
 func directPoller(ctx context.Context, s *gatewayclient.Session, onEvent func(*gatewayclient.Event)) {
+	var bo gatewayclient.Backoff // the same jittered backoff the bridge's poller uses
 	for ctx.Err() == nil {
 		ev, err := s.Poll(ctx)
 		switch {
@@ -109,10 +110,12 @@ func directPoller(ctx context.Context, s *gatewayclient.Session, onEvent func(*g
 			return
 		case err != nil:
 			logf("direct poll of %s failed: %v", s.AgentID(), err)
-			sleepCtx(ctx, time.Second)
+			_ = bo.Wait(ctx)
 		case ev == nil:
+			bo.Reset()
 			sleepCtx(ctx, pollPause)
 		default:
+			bo.Reset()
 			if onEvent != nil {
 				onEvent(ev)
 			}

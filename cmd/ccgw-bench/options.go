@@ -70,7 +70,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.rounds, "rounds", 3, "windows per command measurement; the paths take turns window by window")
 	fs.DurationVar(&o.warmup, "warmup", 500*time.Millisecond, "unrecorded warm-up before each command window")
 	fs.DurationVar(&o.duration, "duration", 6*time.Second, "measured time of each command measurement, over all its windows")
-	fs.IntVar(&o.maxOps, "max-ops", 1_000_000, "cap on measured commands per measurement")
+	fs.IntVar(&o.maxOps, "max-ops", 1_000_000, "cap on measured commands per measurement window (each of -rounds)")
 
 	fs.IntVar(&o.events, "events", 1000, "probe events per single-subscriber delivery measurement")
 	fs.DurationVar(&o.eventInterval, "event-interval", 5*time.Millisecond, "gap between probe events with one subscriber")

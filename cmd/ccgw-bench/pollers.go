@@ -87,7 +87,7 @@ func startPollersChild(env []string, gatewayURL string, base, n int) (*pollersCh
 	cmd := exec.Command(exe, "pollers", "-gateway-url="+gatewayURL, "-base="+strconv.Itoa(base), "-n="+strconv.Itoa(n))
 	cmd.Env = append(cleanEnv(), env...)
 	cmd.Stderr = os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

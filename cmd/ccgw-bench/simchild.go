@@ -63,7 +63,7 @@ func startSimChild(ctx context.Context, env []string, callers, idle int) (*simCh
 	cmd := exec.Command(exe, "sim", "-callers="+strconv.Itoa(callers), "-idle="+strconv.Itoa(idle))
 	cmd.Env = append(cleanEnv(), env...)
 	cmd.Stderr = os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
