@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,12 +31,8 @@ func pollersMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprintln(stdout, "STARTED")
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilParentGoes()
 	defer stop()
-	go func() {
-		_, _ = io.Copy(io.Discard, os.Stdin)
-		stop()
-	}()
 	gc, err := gatewayclient.New(gatewayclient.Config{BaseURL: *url})
 	if err != nil {
 		fmt.Fprintln(stdout, "FAILED", err)
@@ -71,80 +64,8 @@ func pollersMain(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// pollersChild is a running `ccgw-bench pollers` process.
-type pollersChild struct {
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	lines chan string
-	done  chan struct{}
-}
-
-func startPollersChild(env []string, gatewayURL string, base, n int) (*pollersChild, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(exe, "pollers", "-gateway-url="+gatewayURL, "-base="+strconv.Itoa(base), "-n="+strconv.Itoa(n))
-	cmd.Env = append(cleanEnv(), env...)
-	cmd.Stderr = os.Stderr
-	dieWithParent(cmd)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	c := &pollersChild{cmd: cmd, stdin: stdin, lines: make(chan string, 8), done: make(chan struct{})}
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			select {
-			case c.lines <- sc.Text():
-			default:
-			}
-		}
-		_ = cmd.Wait()
-		close(c.done)
-	}()
-	return c, nil
-}
-
-// await waits for a line starting with word; a FAILED line or exit is an error.
-func (c *pollersChild) await(ctx context.Context, word string, limit time.Duration) error {
-	t := time.NewTimer(limit)
-	defer t.Stop()
-	for {
-		select {
-		case l := <-c.lines:
-			if strings.HasPrefix(l, word) {
-				return nil
-			}
-			if strings.HasPrefix(l, "FAILED") {
-				return errors.New("direct pollers: " + l)
-			}
-		case <-c.done:
-			return errors.New("the direct pollers process exited")
-		case <-t.C:
-			return fmt.Errorf("direct pollers: no %s within %v", word, limit)
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
-func (c *pollersChild) close() {
-	_ = c.stdin.Close()
-	select {
-	case <-c.done:
-	case <-time.After(20 * time.Second):
-		_ = c.cmd.Process.Kill()
-		<-c.done
-	}
+func startPollersChild(env []string, gatewayURL string, base, n int) (*selfChild, error) {
+	return startSelf(env, "pollers", "-gateway-url="+gatewayURL, "-base="+strconv.Itoa(base), "-n="+strconv.Itoa(n))
 }
 
 // cpuSample is the CPU time so far of the bench, the simulator and the bridge processes

@@ -152,20 +152,20 @@ func measureFloor(ctx context.Context, o *options, sim *simHost, agents []string
 	if err != nil {
 		return nil, err
 	}
-	defer c.close()
+	defer c.close(20 * time.Second)
 	f := &floorResult{Agents: len(agents), IdleWindow: o.idleWindow}
-	if err := c.await(ctx, "STARTED", 30*time.Second); err != nil {
+	if _, err := c.await(ctx, "STARTED", 30*time.Second); err != nil {
 		return nil, err
 	}
-	if f.Base, err = procSample(c.cmd.Process.Pid); err != nil {
+	if f.Base, err = procSample(c.pid()); err != nil {
 		return nil, err
 	}
-	if err := c.await(ctx, "POLLING", 2*time.Minute); err != nil {
+	if _, err := c.await(ctx, "POLLING", 2*time.Minute); err != nil {
 		return nil, err
 	}
 	awaitMostParked(ctx, sim, agents)
 	sleepCtx(ctx, o.settle)
-	s0, err := procSample(c.cmd.Process.Pid)
+	s0, err := procSample(c.pid())
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +173,7 @@ func measureFloor(ctx context.Context, o *options, sim *simHost, agents []string
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if f.Stats, err = procSample(c.cmd.Process.Pid); err != nil {
+	if f.Stats, err = procSample(c.pid()); err != nil {
 		return nil, err
 	}
 	f.IdleCPU = (f.Stats.CPUSeconds - s0.CPUSeconds) / f.Stats.At.Sub(s0.At).Seconds()
