@@ -200,7 +200,6 @@ func (s *Sim) finishTransferLocked(a *agent, c *call, req transferRequest, targe
 // moveChatLocked gives chat c to target, or ends it inside the platform
 // when it went to an access code (target nil).
 func (s *Sim) moveChatLocked(c *call, from *agent, req transferRequest, target *agent) {
-	c.callData = req.callData
 	c.transferFrom = from.cfg.ID
 	if req.caller != "" {
 		c.caller = req.caller

@@ -41,7 +41,6 @@ type session struct {
 	idleSince     time.Time
 	autoAnswer    bool
 	autoEnterIdle bool
-	phone         string
 	activeSkills  map[int64]bool
 
 	events  []Event

@@ -101,12 +101,9 @@ func (s *Sim) login(force bool) gwFunc {
 			if !force {
 				return failReply(rcAlreadySignedIn)
 			}
-			// Take-over: the previous session's calls are released and its
-			// GUIDs die at once; its parked poll wakes to the stale retcode.
-			a.sess.state = stateSignedOut
-			s.releaseAllLocked(a)
-			a.sess.stopTimers()
-			a.sess.wake()
+			// Take-over: the previous session ends as a voluntary sign-out does (calls released,
+			// GUIDs dead at once, its parked poll woken to the stale retcode).
+			s.endSessionLocked(a, true)
 		} else if a.sess != nil {
 			a.sess.wake()
 		}
@@ -134,7 +131,6 @@ func (s *Sim) newSessionLocked(a *agent, o signInOptions) *session {
 		guids:         []guidEntry{{value: newGUID(), issued: now}},
 		autoAnswer:    o.autoAnswer,
 		autoEnterIdle: o.autoEnterIdle,
-		phone:         o.phone,
 		activeSkills:  make(map[int64]bool),
 		chats:         make(map[string]*call),
 		lastActivity:  now,

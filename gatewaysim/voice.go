@@ -14,7 +14,6 @@ type call struct {
 	called       string
 	skillID      int64
 	transferFrom string // agent that transferred the session here, if any
-	callData     string
 	from         *agent // the calling agent of an internal call
 	to           *agent // the answering agent (voice)
 	owner        *agent // the agent holding the chat
