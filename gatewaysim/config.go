@@ -1,8 +1,12 @@
 package gatewaysim
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -24,10 +28,10 @@ type Queue struct {
 const (
 	StaleGUIDNoRight      = "000-003" // default; real gateways answer "no right to invite resouce"
 	StaleGUIDNotSignedIn  = "100-006"
-	defaultGUIDInterval   = 60 * time.Second
-	defaultGUIDTimeout    = 120 * time.Second
-	defaultPollWait       = 10 * time.Second
-	defaultHeartbeat      = 120 * time.Second
+	DefaultGUIDInterval   = 60 * time.Second
+	DefaultGUIDTimeout    = 120 * time.Second
+	DefaultPollWait       = 10 * time.Second
+	DefaultHeartbeat      = 120 * time.Second
 	defaultMaxQueuedEvent = 1000
 )
 
@@ -65,21 +69,46 @@ type Config struct {
 	Logger *slog.Logger // nil = discard
 }
 
+// Validate reports settings New would not honour: New fills zero values with the gateway's
+// defaults, but an explicit auth mode, negative duration or retcode outside the documented ones
+// is a mistake, and in dynamic mode a GUID must rotate before it expires (GUIDINTERVAL <
+// GUIDTIMEOUT), or a client could not learn the new GUID while the old one still works.
+func (c Config) Validate() error {
+	var errs []error
+	if c.AuthMode != 0 && c.AuthMode != 1 && c.AuthMode != 2 {
+		errs = append(errs, fmt.Errorf("auth mode %d: want 1 (static) or 2 (dynamic)", c.AuthMode))
+	}
+	for name, d := range map[string]time.Duration{"GUID interval": c.GUIDInterval, "GUID timeout": c.GUIDTimeout,
+		"poll wait": c.PollWait, "heartbeat timeout": c.HeartbeatTimeout} {
+		if d < 0 {
+			errs = append(errs, fmt.Errorf("%s %v: must not be negative", name, d))
+		}
+	}
+	if c.StaleGUIDRetcode != "" && c.StaleGUIDRetcode != StaleGUIDNoRight && c.StaleGUIDRetcode != StaleGUIDNotSignedIn {
+		errs = append(errs, fmt.Errorf("stale GUID retcode %q: want %s or %s", c.StaleGUIDRetcode, StaleGUIDNoRight, StaleGUIDNotSignedIn))
+	}
+	if d := c.withDefaults(); d.AuthMode == 2 && d.GUIDInterval >= d.GUIDTimeout {
+		errs = append(errs, fmt.Errorf("GUID interval %v must be shorter than the GUID timeout %v", d.GUIDInterval, d.GUIDTimeout))
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
+}
+
 func (c Config) withDefaults() Config {
 	if c.AuthMode != 1 {
 		c.AuthMode = 2
 	}
 	if c.GUIDInterval <= 0 {
-		c.GUIDInterval = defaultGUIDInterval
+		c.GUIDInterval = DefaultGUIDInterval
 	}
 	if c.GUIDTimeout <= 0 {
-		c.GUIDTimeout = defaultGUIDTimeout
+		c.GUIDTimeout = DefaultGUIDTimeout
 	}
 	if c.PollWait <= 0 {
-		c.PollWait = defaultPollWait
+		c.PollWait = DefaultPollWait
 	}
 	if c.HeartbeatTimeout <= 0 {
-		c.HeartbeatTimeout = defaultHeartbeat
+		c.HeartbeatTimeout = DefaultHeartbeat
 	}
 	if c.StaleGUIDRetcode != StaleGUIDNotSignedIn {
 		c.StaleGUIDRetcode = StaleGUIDNoRight

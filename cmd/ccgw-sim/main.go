@@ -9,6 +9,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -18,7 +20,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); errors.Is(err, flag.ErrHelp) {
+		return // -h printed the usage; that is not a failure
+	} else if err != nil {
 		fmt.Fprintln(os.Stderr, "ccgw-sim:", err)
 		os.Exit(1)
 	}

@@ -29,10 +29,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8043", "address to listen on")
 	fs.IntVar(&o.authMode, "auth-mode", 2, "AUTHMODE: 1 static GUID, 2 dynamic (rotating) GUID")
-	fs.DurationVar(&o.guidInterval, "guid-interval", 60*time.Second, "dynamic GUID rotation interval (GUIDINTERVAL)")
-	fs.DurationVar(&o.guidTimeout, "guid-timeout", 120*time.Second, "lifetime of a replaced GUID after its issue (GUIDTIMEOUT)")
-	fs.DurationVar(&o.pollWait, "poll-wait", 10*time.Second, "how long an event poll is held when no event is queued")
-	fs.DurationVar(&o.heartbeat, "heartbeat-timeout", 120*time.Second, "sign out agents that have not polled for this long")
+	fs.DurationVar(&o.guidInterval, "guid-interval", gatewaysim.DefaultGUIDInterval, "dynamic GUID rotation interval (GUIDINTERVAL)")
+	fs.DurationVar(&o.guidTimeout, "guid-timeout", gatewaysim.DefaultGUIDTimeout, "lifetime of a replaced GUID after its issue (GUIDTIMEOUT)")
+	fs.DurationVar(&o.pollWait, "poll-wait", gatewaysim.DefaultPollWait, "how long an event poll is held when no event is queued")
+	fs.DurationVar(&o.heartbeat, "heartbeat-timeout", gatewaysim.DefaultHeartbeat, "sign out agents that have not polled for this long")
 	fs.StringVar(&o.staleRetcode, "stale-guid-retcode", gatewaysim.StaleGUIDNoRight, "retcode for a wrong or expired GUID: 000-003 or 100-006")
 	fs.BoolVar(&o.autoJoin, "auto-join-skills", false, "join all configured skill queues at sign-in (the real gateway needs resetskill)")
 	fs.StringVar(&o.directory, "directory", "", "YAML or JSON file with agents and queues (default: the demo directory, agents 1001-1004)")
@@ -49,15 +49,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	// The simulator's own settings are checked by gatewaysim.Config.Validate in run; these are
+	// the binary's.
 	switch {
-	case o.authMode != 1 && o.authMode != 2:
-		return o, errors.New("-auth-mode must be 1 or 2")
 	case o.guidInterval <= 0 || o.guidTimeout <= 0 || o.pollWait <= 0 || o.heartbeat <= 0:
-		return o, errors.New("durations must be positive")
-	case o.authMode == 2 && o.guidInterval >= o.guidTimeout:
-		return o, errors.New("-guid-interval must be shorter than -guid-timeout")
-	case o.staleRetcode != gatewaysim.StaleGUIDNoRight && o.staleRetcode != gatewaysim.StaleGUIDNotSignedIn:
-		return o, errors.New("-stale-guid-retcode must be 000-003 or 100-006")
+		return o, errors.New("durations must be positive") // zero would mean "the default" to the library
 	case (o.certFile == "") != (o.keyFile == ""):
 		return o, errors.New("-tls-cert and -tls-key go together")
 	case o.plainHTTP && (o.caOut != "" || o.certFile != ""):
@@ -90,6 +86,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	cfg.AuthMode, cfg.GUIDInterval, cfg.GUIDTimeout = o.authMode, o.guidInterval, o.guidTimeout
 	cfg.PollWait, cfg.HeartbeatTimeout, cfg.StaleGUIDRetcode = o.pollWait, o.heartbeat, o.staleRetcode
 	cfg.AutoJoinSkills, cfg.EnableDebugRoutes, cfg.Logger = o.autoJoin, o.debugRoutes, log
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
 	sim := gatewaysim.New(cfg)
 	defer sim.Close()
 
