@@ -95,8 +95,8 @@ func (s *Sim) SetFault(f Fault) (int, error) {
 	if err := f.validate(s.ops); err != nil {
 		return 0, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
 	s.faultSeq++
 	e := &faultEntry{id: s.faultSeq, f: f, remaining: f.Count, cleared: make(chan struct{})}
 	if f.Count == 0 {
@@ -108,8 +108,8 @@ func (s *Sim) SetFault(f Fault) (int, error) {
 
 // ClearFault removes one fault; requests it holds are released and served.
 func (s *Sim) ClearFault(id int) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
 	for i, e := range s.faults {
 		if e.id == id {
 			close(e.cleared)
@@ -122,8 +122,8 @@ func (s *Sim) ClearFault(id int) error {
 
 // ClearFaults removes every fault.
 func (s *Sim) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
 	for _, e := range s.faults {
 		close(e.cleared)
 	}
@@ -132,8 +132,8 @@ func (s *Sim) ClearFaults() {
 
 // Faults lists the installed faults.
 func (s *Sim) Faults() []FaultStatus {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
 	out := make([]FaultStatus, 0, len(s.faults))
 	for _, e := range s.faults {
 		out = append(out, FaultStatus{ID: e.id, Fault: e.f, Remaining: e.remaining, Hits: e.hits})
@@ -174,13 +174,13 @@ func (s *Sim) takeFaultsLocked(op string) (time.Duration, *faultEntry) {
 // injectFault applies the installed faults to one gateway request. It
 // reports true when it has answered (or abandoned) the request itself.
 func (s *Sim) injectFault(w http.ResponseWriter, r *http.Request, op string) bool {
-	s.mu.Lock()
+	s.faultMu.Lock()
 	if len(s.faults) == 0 {
-		s.mu.Unlock()
+		s.faultMu.Unlock()
 		return false
 	}
 	delay, e := s.takeFaultsLocked(op)
-	s.mu.Unlock()
+	s.faultMu.Unlock()
 
 	if delay > 0 {
 		t := time.NewTimer(delay)

@@ -23,11 +23,14 @@ type Sim struct {
 	closeOnce sync.Once
 	closed    chan struct{}
 
-	mu       sync.Mutex
-	agents   map[string]*agent
-	queues   map[int64]Queue
-	calls    map[string]*call
-	callSeq  uint64
+	mu      sync.Mutex
+	agents  map[string]*agent
+	queues  map[int64]Queue
+	calls   map[string]*call
+	callSeq uint64
+	// Faults have a lock of their own: every gateway request checks them, and must not contend
+	// with the agents' lock just to learn that none is installed.
+	faultMu  sync.Mutex
 	faults   []*faultEntry
 	faultSeq int
 }
