@@ -105,7 +105,7 @@ func TestCallInnerSkillFailures(t *testing.T) {
 			}
 			evs := h.drain(caller)
 			if len(evs) != 1 || evs[0].Type != "AgentEvent_Inside_Call_Fail" || string(evs[0].Content) != strconv.Quote(callID) {
-				t.Fatalf("events %v (%s)", types(evs), evs[0].Content)
+				t.Fatalf("events %v, want one Inside_Call_Fail with content %q", evs, strconv.Quote(callID))
 			}
 			if st, _ := h.sim.AgentState("1001"); st.State != "idle" || st.VoiceCallID != "" {
 				t.Fatalf("caller state %+v", st)

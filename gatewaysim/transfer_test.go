@@ -154,8 +154,8 @@ func TestTransferResultContent(t *testing.T) {
 		if !reachable {
 			want = `{"callId":"` + started.CallID + `","result":1}`
 		}
-		if evs[0].Type != "AgentEvent_SuccTransResult" || string(evs[0].Content) != want {
-			t.Fatalf("reachable=%v: %s %s", reachable, evs[0].Type, evs[0].Content)
+		if len(evs) == 0 || evs[0].Type != "AgentEvent_SuccTransResult" || string(evs[0].Content) != want {
+			t.Fatalf("reachable=%v: events %v, want SuccTransResult %s first", reachable, evs, want)
 		}
 		if !reachable {
 			continue
