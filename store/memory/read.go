@@ -21,6 +21,11 @@ func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit
 	if limit < 1 {
 		return nil, invalid("limit %d, want at least 1", limit)
 	}
+	if len(agentIDs) > 1 {
+		// Repeated ids are read once: deduplicated here, outside the lock, so no path below
+		// checks for repeats while holding it.
+		agentIDs = slices.Compact(slices.Sorted(slices.Values(agentIDs)))
+	}
 	cutoff := s.readCutoff()
 	l := &s.log
 	l.mu.RLock()
@@ -158,12 +163,13 @@ func (a *agentLog) cursorAfter(after, head uint64, cutoff int64) (cursor, bool) 
 	return cursor{a: a, seq: e.Seq, pos: e.Pos}, true
 }
 
-// cursorsFor starts a cursor per listed agent, ignoring unknown and repeated ids.
+// cursorsFor starts a cursor per listed agent (ids are distinct: Read deduplicated them),
+// ignoring unknown ids.
 func (l *eventLog) cursorsFor(ids []string, after, head uint64, cutoff int64) []cursor {
 	cs := make([]cursor, 0, len(ids))
-	for k, id := range ids {
+	for _, id := range ids {
 		a := l.agents[id]
-		if a == nil || duplicate(a, ids[:k], l) {
+		if a == nil {
 			continue
 		}
 		if c, ok := a.cursorAfter(after, head, cutoff); ok {
@@ -171,16 +177,6 @@ func (l *eventLog) cursorsFor(ids []string, after, head uint64, cutoff int64) []
 		}
 	}
 	return cs
-}
-
-// duplicate reports whether a was listed before (lists here are at most chunk long).
-func duplicate(a *agentLog, earlier []string, l *eventLog) bool {
-	for _, id := range earlier {
-		if l.agents[id] == a {
-			return true
-		}
-	}
-	return false
 }
 
 // readMergeChunked merges many agents: it starts cursors a chunk of agents at a time, releasing
@@ -197,10 +193,6 @@ func (s *Store) readMergeChunked(ctx context.Context, ids []string, after, head 
 	}
 	n := max(len(ids), len(logs))
 	cs := make([]cursor, 0, n)
-	var seen map[*agentLog]struct{}
-	if len(ids) > 0 {
-		seen = make(map[*agentLog]struct{}, len(ids))
-	}
 	for lo := 0; lo < n; lo += l.chunk {
 		if err := s.check(ctx); err != nil {
 			return nil, err
@@ -214,11 +206,8 @@ func (s *Store) readMergeChunked(ctx context.Context, ids []string, after, head 
 			var a *agentLog
 			if logs != nil {
 				a = logs[k]
-			} else if a = l.agents[ids[k]]; a != nil {
-				if _, dup := seen[a]; dup {
-					continue
-				}
-				seen[a] = struct{}{}
+			} else {
+				a = l.agents[ids[k]]
 			}
 			if a == nil || a.deleted {
 				continue
