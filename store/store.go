@@ -180,7 +180,7 @@ type Events interface {
 	// (>= 1) of them.
 	Read(ctx context.Context, agentIDs []string, after uint64, limit int) ([]Event, error)
 	// Gaps reports, for the listed agents (all when empty), events with Pos > after that were
-	// dropped by retention, at most one Gap per agent, ordered by AgentID. No gap for an agent
+	// dropped by retention, at most one Gap per agent, in CompareAgentIDs order. No gap for an agent
 	// means nothing after `after` was lost. Events removed by DeleteEvents are not gaps.
 	Gaps(ctx context.Context, agentIDs []string, after uint64) ([]Gap, error)
 	// Head returns the position of the newest event appended (0 when none) and the backend's

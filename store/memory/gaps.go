@@ -3,7 +3,6 @@ package memory
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/ccgw-bridge/ccgw-bridge/store"
 )
@@ -62,7 +61,7 @@ func (s *Store) Gaps(ctx context.Context, agentIDs []string, after uint64) ([]st
 		}
 		l.mu.RUnlock()
 	}
-	slices.SortFunc(gaps, func(x, y store.Gap) int { return strings.Compare(x.AgentID, y.AgentID) })
+	slices.SortFunc(gaps, func(x, y store.Gap) int { return store.CompareAgentIDs(x.AgentID, y.AgentID) })
 	return gaps, nil
 }
 
