@@ -36,30 +36,13 @@ func (s *Store) Gaps(ctx context.Context, agentIDs []string, after uint64) ([]st
 	}
 	l.mu.RUnlock()
 	var gaps []store.Gap
-	for lo, n := 0, max(len(logs), len(ids)); lo < n; lo += l.chunk {
-		if err := s.check(ctx); err != nil {
-			return nil, err
+	err := s.eachAgentChunked(ctx, logs, ids, func(a *agentLog) {
+		if g, ok := a.gap(after, cutoff); ok {
+			gaps = append(gaps, g)
 		}
-		l.mu.RLock()
-		if s.closed.Load() {
-			l.mu.RUnlock()
-			return nil, store.ErrClosed
-		}
-		for k := lo; k < min(lo+l.chunk, n); k++ {
-			var a *agentLog
-			if logs != nil {
-				a = logs[k]
-			} else {
-				a = l.agents[ids[k]]
-			}
-			if a == nil || a.deleted {
-				continue
-			}
-			if g, ok := a.gap(after, cutoff); ok {
-				gaps = append(gaps, g)
-			}
-		}
-		l.mu.RUnlock()
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(gaps, func(x, y store.Gap) int { return store.CompareAgentIDs(x.AgentID, y.AgentID) })
 	return gaps, nil

@@ -179,6 +179,37 @@ func (l *eventLog) cursorsFor(ids []string, after, head uint64, cutoff int64) []
 	return cs
 }
 
+// eachAgentChunked calls visit, under the read lock, for every live agent of logs (a snapshot of
+// all agents, since deletes reorder l.order while the lock is released) or of ids (distinct,
+// looked up as they are reached), a chunk of agents per lock hold so that a walk over thousands
+// of agents never holds off appends for long.
+func (s *Store) eachAgentChunked(ctx context.Context, logs []*agentLog, ids []string, visit func(*agentLog)) error {
+	l := &s.log
+	for lo, n := 0, max(len(logs), len(ids)); lo < n; lo += l.chunk {
+		if err := s.check(ctx); err != nil {
+			return err
+		}
+		l.mu.RLock()
+		if s.closed.Load() {
+			l.mu.RUnlock()
+			return store.ErrClosed
+		}
+		for k := lo; k < min(lo+l.chunk, n); k++ {
+			var a *agentLog
+			if logs != nil {
+				a = logs[k]
+			} else {
+				a = l.agents[ids[k]]
+			}
+			if a != nil && !a.deleted {
+				visit(a)
+			}
+		}
+		l.mu.RUnlock()
+	}
+	return nil
+}
+
 // readMergeChunked merges many agents: it starts cursors a chunk of agents at a time, releasing
 // the read lock in between, then merges under one hold. Only positions up to head (taken before
 // the first release) are returned, so events appended meanwhile cannot overtake older ones that
@@ -191,32 +222,14 @@ func (s *Store) readMergeChunked(ctx context.Context, ids []string, after, head 
 		logs = slices.Clone(l.order)
 		l.mu.RUnlock()
 	}
-	n := max(len(ids), len(logs))
-	cs := make([]cursor, 0, n)
-	for lo := 0; lo < n; lo += l.chunk {
-		if err := s.check(ctx); err != nil {
-			return nil, err
+	cs := make([]cursor, 0, max(len(ids), len(logs)))
+	err := s.eachAgentChunked(ctx, logs, ids, func(a *agentLog) {
+		if c, ok := a.cursorAfter(after, head, cutoff); ok {
+			cs = append(cs, c)
 		}
-		l.mu.RLock()
-		if s.closed.Load() {
-			l.mu.RUnlock()
-			return nil, store.ErrClosed
-		}
-		for k := lo; k < min(lo+l.chunk, n); k++ {
-			var a *agentLog
-			if logs != nil {
-				a = logs[k]
-			} else {
-				a = l.agents[ids[k]]
-			}
-			if a == nil || a.deleted {
-				continue
-			}
-			if c, ok := a.cursorAfter(after, head, cutoff); ok {
-				cs = append(cs, c)
-			}
-		}
-		l.mu.RUnlock()
+	})
+	if err != nil {
+		return nil, err
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
