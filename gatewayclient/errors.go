@@ -122,9 +122,12 @@ func (e *TransportError) Error() string {
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// prefix starts every error string. The agent id appears only when it is a valid one (see
+// checkAgentID): a caller who swapped arguments could be passing a GUID in its place, and errors
+// built before the id is checked must not print it.
 func prefix(op, agentID string) string {
 	s := "gatewayclient: " + op
-	if agentID != "" {
+	if agentID != "" && checkAgentID(op, agentID) == nil {
 		s += " agent " + agentID
 	}
 	return s + ": "

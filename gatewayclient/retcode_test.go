@@ -48,3 +48,28 @@ func TestMalformedRetcodeIsABadResponse(t *testing.T) {
 		}
 	}
 }
+
+// An argument error built before the agent id is checked must not print it: with swapped
+// arguments it would be the GUID.
+func TestArgumentErrorsDoNotEchoAnUncheckedAgentID(t *testing.T) {
+	const guid = "5f2b0c1e-aaaa-bbbb-cccc-0123456789ab.AgentGateway0"
+	c, err := New(Config{BaseURL: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s := c.Session(guid, "1001", "") // agent id and GUID swapped
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for name, err := range map[string]error{
+		"SetBusy":        s.SetBusy(ctx, 999, false),
+		"ResetSkills":    s.ResetSkills(ctx, false, []int64{-1}),
+		"CallInnerSkill": func() error { _, err := s.CallInnerSkill(ctx, 0); return err }(),
+		"Transfer":       s.Transfer(ctx, TransferRequest{}),
+		"Poll":           func() error { _, err := s.Poll(ctx); return err }(),
+	} {
+		if err == nil || strings.Contains(err.Error(), guid) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
