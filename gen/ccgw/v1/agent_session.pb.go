@@ -908,10 +908,11 @@ const file_ccgw_v1_agent_session_proto_rawDesc = "" +
 	"\x18password_expires_in_days\x18\v \x01(\x05H\x00R\x15passwordExpiresInDays\x88\x01\x01\x12&\n" +
 	"\x0factive_call_ids\x18\f \x03(\tR\ractiveCallIds\x12*\n" +
 	"\x11last_event_cursor\x18\r \x01(\tR\x0flastEventCursorB\x1b\n" +
-	"\x19_password_expires_in_days\"\xde\x03\n" +
+	"\x19_password_expires_in_days\"\xdb\x03\n" +
 	"\rSignInRequest\x12$\n" +
-	"\bagent_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\xe8\xcc'\x01R\aagentId\x12)\n" +
-	"\bpassword\x18\x02 \x01(\tB\r\xbaH\ar\x05\x10\x01\x18\x80\x04\x80\x01\x01R\bpassword\x127\n" +
+	"\bagent_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\xe8\xcc'\x01R\aagentId\x12&\n" +
+	"\bpassword\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x04R\bpassword\x127\n" +
 	"\fphone_number\x18\x03 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,24}$R\vphoneNumber\x12D\n" +
 	"\rinitial_state\x18\x04 \x01(\x0e2\x15.ccgw.v1.InitialStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\finitialState\x124\n" +
 	"\tskill_ids\x18\x05 \x03(\x03B\x17\xbaH\x14\x92\x01\x11\x10\xc8\x01\x18\x01\"\n" +
