@@ -37,10 +37,13 @@ protodeps:
 	$(BUF) build .protodeps --path .protodeps/buf/validate/validate.proto \
 	  --exclude-imports --exclude-source-info -o .protodeps/buf-validate.binpb
 
-## generate: regenerate everything under gen/ from proto/.
+## generate: regenerate everything under gen/ from proto/: the Go code and OpenAPI document,
+## then the proto bundle and the TypeScript, Python and Java clients (tools/gen-clients.sh;
+## needs Node.js, Python 3 and Maven, whose pinned generators it installs on first use).
 generate: protodeps
 	$(BUF) generate
 	bash tools/openapi-embed.sh
+	bash tools/gen-clients.sh
 
 ## lint: buf lint and buf format of our protos.
 lint: protodeps

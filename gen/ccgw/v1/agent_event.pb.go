@@ -852,7 +852,8 @@ const file_ccgw_v1_agent_event_proto_rawDesc = "" +
 	"\x18GAP_REASON_LOG_RESTARTED\x10\x022\x97\x01\n" +
 	"\x11AgentEventService\x12\x81\x01\n" +
 	"\fStreamEvents\x12\x1c.ccgw.v1.StreamEventsRequest\x1a\x1d.ccgw.v1.StreamEventsResponse\"2\x82\xd3\xe4\x93\x02,Z\f\x12\n" +
-	"/v1/events\x12\x1c/v1/agents/{agent_id}/events0\x01B7Z5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
+	"/v1/events\x12\x1c/v1/agents/{agent_id}/events0\x01BW\n" +
+	"\x1cio.github.ccgwbridge.ccgw.v1P\x01Z5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
 
 var (
 	file_ccgw_v1_agent_event_proto_rawDescOnce sync.Once

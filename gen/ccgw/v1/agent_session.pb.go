@@ -966,8 +966,9 @@ const file_ccgw_v1_agent_session_proto_rawDesc = "" +
 	"\aSignOut\x12\x17.ccgw.v1.SignOutRequest\x1a\x18.ccgw.v1.SignOutResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/agents/{agent_id}/session\x12l\n" +
 	"\n" +
 	"GetSession\x12\x1a.ccgw.v1.GetSessionRequest\x1a\x1b.ccgw.v1.GetSessionResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/agents/{agent_id}/session\x12a\n" +
-	"\fListSessions\x12\x1c.ccgw.v1.ListSessionsRequest\x1a\x1d.ccgw.v1.ListSessionsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/sessionsB\xa7\x03\x92A\xec\x02\x12\xc1\x02\n" +
-	"\vccgw-bridge\x12\xad\x02Typed gRPC and REST/JSON API in front of the Huawei CEC CC-Gateway agent interface: agent sessions, call control and a resumable agent event feed. Errors carry a google.rpc.ErrorInfo with domain \"ccgw-bridge\"; when the CC-Gateway refused a command its metadata holds the gateway's retcode and message.2\x02v1*\x02\x01\x022\x10application/json:\x10application/jsonZ5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
+	"\fListSessions\x12\x1c.ccgw.v1.ListSessionsRequest\x1a\x1d.ccgw.v1.ListSessionsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/sessionsB\xc7\x03\x92A\xec\x02\x12\xc1\x02\n" +
+	"\vccgw-bridge\x12\xad\x02Typed gRPC and REST/JSON API in front of the Huawei CEC CC-Gateway agent interface: agent sessions, call control and a resumable agent event feed. Errors carry a google.rpc.ErrorInfo with domain \"ccgw-bridge\"; when the CC-Gateway refused a command its metadata holds the gateway's retcode and message.2\x02v1*\x02\x01\x022\x10application/json:\x10application/json\n" +
+	"\x1cio.github.ccgwbridge.ccgw.v1P\x01Z5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
 
 var (
 	file_ccgw_v1_agent_session_proto_rawDescOnce sync.Once

@@ -828,7 +828,8 @@ const file_ccgw_v1_call_control_proto_rawDesc = "" +
 	"\x18TRANSFER_OUTCOME_PENDING\x10\x052\xb1\x02\n" +
 	"\x12CallControlService\x12\x88\x01\n" +
 	"\x0eCallInnerSkill\x12\x1e.ccgw.v1.CallInnerSkillRequest\x1a\x1f.ccgw.v1.CallInnerSkillResponse\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/agents/{agent_id}/voice:callInnerSkill\x12\x8f\x01\n" +
-	"\x0fTransferSession\x12\x1f.ccgw.v1.TransferSessionRequest\x1a .ccgw.v1.TransferSessionResponse\"9\x82\xd3\xe4\x93\x023:\x01*\"./v1/agents/{agent_id}/media/{call_id}:transferB7Z5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
+	"\x0fTransferSession\x12\x1f.ccgw.v1.TransferSessionRequest\x1a .ccgw.v1.TransferSessionResponse\"9\x82\xd3\xe4\x93\x023:\x01*\"./v1/agents/{agent_id}/media/{call_id}:transferBW\n" +
+	"\x1cio.github.ccgwbridge.ccgw.v1P\x01Z5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
 
 var (
 	file_ccgw_v1_call_control_proto_rawDescOnce sync.Once

@@ -87,7 +87,8 @@ const file_ccgw_v1_rules_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x12\x19.buf.validate.StringRules\x18\xce\xf9\x04 \x01(\bB\x82\x01\xc2H\x7f\n" +
 	"}\n" +
-	"\x0fccgw.request_id\x12:must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'\x1a.!rule || this.matches('^[A-Za-z0-9_-]{1,64}$')R\trequestIdB7Z5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1"
+	"\x0fccgw.request_id\x12:must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'\x1a.!rule || this.matches('^[A-Za-z0-9_-]{1,64}$')R\trequestIdBW\n" +
+	"\x1cio.github.ccgwbridge.ccgw.v1P\x01Z5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1"
 
 var file_ccgw_v1_rules_proto_goTypes = []any{
 	(*validate.StringRules)(nil), // 0: buf.validate.StringRules
