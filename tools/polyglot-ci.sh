@@ -48,6 +48,7 @@ trap stop_bridge EXIT
 # and exports CCGW_BRIDGE_GRPC and CCGW_SIM_URL from the addresses it logs.
 start_bridge() {
   local log=$polyglot_dir/bridge-$1.log
+  : >"$log"
   "$polyglot_dir/ccgw-bridge" -grpc-listen 127.0.0.1:0 -http-listen 127.0.0.1:0 -sim-listen 127.0.0.1:0 \
     -log-format json 2>"$log" &
   bridge_pid=$!
@@ -105,8 +106,8 @@ step_python() {
 step_java() {
   build_bridge
   mvn --batch-mode --quiet -Dstyle.color=never -f gen/java/pom.xml install
-  mvn --batch-mode --quiet -Dstyle.color=never -f examples/java/pom.xml package
-  run_example java java -jar examples/java/target/ccgw-bridge-example-java.jar
+  mvn --batch-mode --quiet -Dstyle.color=never -f examples/java/pom.xml compile
+  run_example java mvn --batch-mode --quiet -Dstyle.color=never -f examples/java/pom.xml exec:java
 }
 
 steps=("$@")
