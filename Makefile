@@ -16,7 +16,7 @@ BUF := $(TOOL) buf
 FUZZTIME ?= 10000x
 BASE ?= main
 
-.PHONY: check build generate protodeps lint format test vet staticcheck fuzz-short check-generated breaking
+.PHONY: polyglot check build generate protodeps lint format test vet staticcheck fuzz-short check-generated breaking
 
 # What `ccgw-bridge version`, /healthz and ccgw_build_info report for a `make build` binary.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -64,6 +64,11 @@ lint: protodeps
 ## format: rewrite our protos in buf's format.
 format:
 	$(BUF) format -w proto
+
+## polyglot: every toolchain loads proto/ (proto-loader, grpcio-tools, Debian's protoc, buf), and the
+## example clients in examples/{node,python,java} run the walk-through against a bridge on the simulator.
+polyglot:
+	bash tools/polyglot-ci.sh
 
 ## check-generated: fail when gen/ differs from what `make generate` produces.
 check-generated: generate
