@@ -11,8 +11,10 @@ import (
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
 )
 
 var updateRules = flag.Bool("update-rules", false,
@@ -29,8 +31,18 @@ const rulesGolden = "testdata/validation_rules.golden.json"
 // TestValidationRulesUnchanged compares every protovalidate option of the
 // contract (message, oneof and field rules, and the predefined rules that
 // rules.proto defines) with the checked-in rule set.
+//
+// By default it reads the descriptors compiled into gen/ by buf. With
+// CCGW_RULES_DESCRIPTOR_SET naming a FileDescriptorSet (with imports) that
+// another compiler wrote, it reads those instead: tools/polyglot-ci.sh runs it
+// that way for Debian's protoc 3.21 and grpcio-tools, proving that every
+// toolchain compiles the same rules.
 func TestValidationRulesUnchanged(t *testing.T) {
-	got := contractRules(t)
+	files := protoregistry.GlobalFiles
+	if path := os.Getenv("CCGW_RULES_DESCRIPTOR_SET"); path != "" {
+		files = readDescriptorSet(t, path)
+	}
+	got := contractRules(t, files)
 	if *updateRules {
 		if err := os.WriteFile(filepath.FromSlash(rulesGolden), got, 0o644); err != nil {
 			t.Fatal(err)
@@ -51,7 +63,7 @@ func TestValidationRulesUnchanged(t *testing.T) {
 // contractRules renders the rule set of every ccgw.v1 file as indented JSON
 // keyed by the full name of the element carrying the rule, with keys sorted so
 // that the rendering is stable.
-func contractRules(t *testing.T) []byte {
+func contractRules(t *testing.T, files *protoregistry.Files) []byte {
 	t.Helper()
 	rules := map[string]any{}
 	add := func(name protoreflect.FullName, kind string, m proto.Message) {
@@ -93,9 +105,9 @@ func contractRules(t *testing.T) []byte {
 			walk(md.Messages().Get(i))
 		}
 	}
-	files := 0
-	protoregistry.GlobalFiles.RangeFilesByPackage("ccgw.v1", func(fd protoreflect.FileDescriptor) bool {
-		files++
+	n := 0
+	files.RangeFilesByPackage("ccgw.v1", func(fd protoreflect.FileDescriptor) bool {
+		n++
 		for i := 0; i < fd.Messages().Len(); i++ {
 			walk(fd.Messages().Get(i))
 		}
@@ -114,12 +126,32 @@ func contractRules(t *testing.T) []byte {
 		}
 		return true
 	})
-	if files == 0 || len(rules) == 0 {
-		t.Fatalf("found %d ccgw.v1 files and %d rules; is the generated code linked?", files, len(rules))
+	if n == 0 || len(rules) == 0 {
+		t.Fatalf("found %d ccgw.v1 files and %d rules; is the generated code linked?", n, len(rules))
 	}
 	out, err := json.MarshalIndent(rules, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return append(out, '\n')
+}
+
+// readDescriptorSet builds a file registry from a FileDescriptorSet file. The
+// options in it are decoded with the linked Go types, so the buf.validate and
+// ccgw.v1 rule extensions come out as messages, as they do from gen/.
+func readDescriptorSet(t *testing.T, path string) *protoregistry.Files {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set descriptorpb.FileDescriptorSet
+	if err := proto.Unmarshal(raw, &set); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	files, err := protodesc.NewFiles(&set)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return files
 }

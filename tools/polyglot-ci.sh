@@ -24,12 +24,20 @@ step_loaders() {
   bash tools/protodeps.sh # the imports, also for a run without make generate
   # shellcheck disable=SC2086 # the file list splits on purpose
   node tools/polyglot/load-check.mjs proto .protodeps $protos
+  # Each compiler's descriptors must carry the very rules pinned in
+  # contract/testdata/validation_rules.golden.json (buf's are checked by make test).
+  local sets
+  sets=$(mktemp -d)
   # shellcheck disable=SC2086
-  "$polyglot_python" -m grpc_tools.protoc -I proto -I .protodeps --descriptor_set_out=/dev/null $protos
-  echo "loaders: grpcio-tools ($("$polyglot_python" -m grpc_tools.protoc --version)) compiled proto/"
+  "$polyglot_python" -m grpc_tools.protoc -I proto -I .protodeps --include_imports \
+    --descriptor_set_out="$sets/grpcio-tools.binpb" $protos
   # shellcheck disable=SC2086
-  /usr/bin/protoc -I proto -I .protodeps --descriptor_set_out=/dev/null $protos
-  echo "loaders: Debian protoc ($(/usr/bin/protoc --version)) compiled proto/"
+  /usr/bin/protoc -I proto -I .protodeps --include_imports --descriptor_set_out="$sets/protoc.binpb" $protos
+  CCGW_RULES_DESCRIPTOR_SET=$sets/grpcio-tools.binpb go test -count=1 -run '^TestValidationRulesUnchanged$' ./contract
+  echo "loaders: grpcio-tools ($("$polyglot_python" -m grpc_tools.protoc --version)) compiled proto/ with the same rules"
+  CCGW_RULES_DESCRIPTOR_SET=$sets/protoc.binpb go test -count=1 -run '^TestValidationRulesUnchanged$' ./contract
+  echo "loaders: Debian protoc ($(/usr/bin/protoc --version)) compiled proto/ with the same rules"
+  rm -rf "$sets"
   go tool -modfile=tools/go.mod buf build -o /dev/null
   echo "loaders: buf $(go tool -modfile=tools/go.mod buf --version) built proto/"
 }
