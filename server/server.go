@@ -17,7 +17,6 @@ import (
 	"buf.build/go/protovalidate"
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
-	protovalidatemw "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/protovalidate"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
@@ -110,14 +109,14 @@ func New(cfg Config) (*Server, error) {
 			unaryRequestID,
 			rpcMetrics.UnaryServerInterceptor(),
 			logging.UnaryServerInterceptor(logger, logOpts...),
-			protovalidatemw.UnaryServerInterceptor(validator),
+			unaryValidate(validator, s.log),
 		),
 		grpc.ChainStreamInterceptor(
 			recovery.StreamServerInterceptor(rec),
 			streamRequestID,
 			rpcMetrics.StreamServerInterceptor(),
 			logging.StreamServerInterceptor(logger, logOpts...),
-			protovalidatemw.StreamServerInterceptor(validator),
+			streamValidate(validator, s.log),
 		),
 	}
 	if cfg.TracerProvider != nil {
