@@ -247,6 +247,15 @@ func TestErrorMapping(t *testing.T) {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultHTTPStatus, Route: gatewaysim.OpCallInnerSkill, Status: 503, Count: 1})
 			return call()
 		}, codes.Unknown, "GATEWAY_BAD_RESPONSE", ""},
+		{"gateway 502, replayed by request_id", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultHTTPStatus, Route: gatewaysim.OpCallInnerSkill, Status: 502, Count: 1})
+			req := &ccgwv1.CallInnerSkillRequest{AgentId: "1002", SkillId: 2, RequestId: "replay-502"}
+			if _, err := b.calls.CallInnerSkill(ctx, req); status.Code(err) != codes.Unknown {
+				return err
+			}
+			_, err := b.calls.CallInnerSkill(ctx, req) // the stored outcome, not a second call
+			return err
+		}, codes.Unknown, "GATEWAY_BAD_RESPONSE", ""},
 		{"malformed JSON", func() error {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultMalformedJSON, Route: gatewaysim.OpCallInnerSkill, Count: 1})
 			return call()
