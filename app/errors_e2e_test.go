@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/encoding"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
@@ -295,5 +297,31 @@ func TestUnreachableGatewayIsUnavailable(t *testing.T) {
 	st := status.Convert(err)
 	if st.Code() != codes.Unavailable || errorInfo(st).GetReason() != "GATEWAY_UNAVAILABLE" || strings.Contains(st.Message(), addr) {
 		t.Fatalf("got %v: %v %v", st.Code(), st.Message(), st.Details())
+	}
+}
+
+// The gateway's text reaches the client in ErrorInfo metadata with the session's GUID and cookie
+// removed, even when the gateway quotes them.
+func TestGatewayTextReachesClientWithoutSecrets(t *testing.T) {
+	const guid = "0c0ffee0-1111-2222-3333-444455556666.AgentGateway0"
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		msg := "no right for guid " + r.Header.Get("Guid") + " (uuid " + strings.TrimSuffix(r.Header.Get("Guid"), ".AgentGateway0") + ")"
+		_ = json.NewEncoder(w).Encode(map[string]string{"retcode": "100-007", "message": msg})
+	}))
+	defer gw.Close()
+	b := startBridge(t, func(c *app.Config) { c.GatewayURL = gw.URL })
+	ctx := metadata.AppendToOutgoingContext(ctxT(t, 5*time.Second), "x-ccgw-guid", guid)
+	_, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1004", SkillId: 1})
+	st := status.Convert(err)
+	info := errorInfo(st)
+	if st.Code() != codes.Unknown || info.GetMetadata()["retcode"] != "100-007" || !strings.HasPrefix(info.GetMetadata()["message"], "no right for guid") {
+		t.Fatalf("got %v %v", st.Code(), st.Details())
+	}
+	all := st.Message() + info.String()
+	for _, secret := range []string{guid, "0c0ffee0-1111-2222-3333-444455556666"} {
+		if strings.Contains(all, secret) {
+			t.Fatalf("the client sees the GUID: %s", all)
+		}
 	}
 }
