@@ -57,10 +57,8 @@ var gatewayRules = map[gatewayclient.Kind]errorRule{
 		"the CC-Gateway failed while carrying out the operation and may have done it; check the agent's events before repeating it", ""},
 	gatewayclient.KindTransferRejected: {codes.FailedPrecondition, "CCGW_TRANSFER_REJECTED",
 		"the CC-Gateway refused the multimedia operation", ""},
-	gatewayclient.KindRepeatedCall: {codes.Aborted, "CCGW_CONCURRENT_OPERATION",
-		"another operation for this agent is still in progress at the CC-Gateway; try again when it has finished", ""},
-	gatewayclient.KindSigningIn: {codes.Aborted, "CCGW_CONCURRENT_OPERATION",
-		"another operation for this agent is still in progress at the CC-Gateway; try again when it has finished", ""},
+	gatewayclient.KindRepeatedCall: ruleConcurrent,
+	gatewayclient.KindSigningIn:    ruleConcurrent,
 	gatewayclient.KindStateRejected: {codes.FailedPrecondition, "CCGW_STATE_REJECTED",
 		"the agent's current state does not allow this operation", ""},
 	gatewayclient.KindSwitchingOver: {codes.Unavailable, "CCGW_SWITCHING_OVER",
@@ -70,6 +68,11 @@ var gatewayRules = map[gatewayclient.Kind]errorRule{
 	gatewayclient.KindUnknown: {codes.Unknown, "CCGW_UNKNOWN_RETCODE",
 		"the CC-Gateway answered with an error code the bridge does not know; it may have acted", ""},
 }
+
+// ruleConcurrent: the gateway refused the request because another one for the agent is pending;
+// it did not act on this one.
+var ruleConcurrent = errorRule{codes.Aborted, "CCGW_CONCURRENT_OPERATION",
+	"another operation for this agent is still in progress at the CC-Gateway; try again when it has finished", ""}
 
 // gatewayRule returns the row of a retcode kind; a kind without a row is treated as unknown.
 func gatewayRule(k gatewayclient.Kind) errorRule {
