@@ -47,6 +47,10 @@ func TestLateTransferResultStaysWithItsTransfer(t *testing.T) {
 	if res := transfer(7); res.Outcome != core.TransferConnectFailed || res.Event.Type != "AgentEvent_Connect_Fail" {
 		t.Fatalf("first transfer: %v %+v, want CONNECT_FAILED", res.Outcome, res.Event)
 	}
+	// The failed transfer left the chat with the agent.
+	if si, err := h.core.GetSession(ctx, "1001"); err != nil || !slices.Contains(si.View.ActiveCalls, chat.CallID) {
+		t.Fatalf("after the failed transfer the agent's calls are %v (%v), want the chat %s", si.View.ActiveCalls, err, chat.CallID)
+	}
 	res := transfer(1)
 	if res.Outcome != core.TransferSucceeded || res.ResultCode != 0 || res.Event.Result != "0" {
 		t.Fatalf("second transfer: %v code %d (event %+v), want SUCCEEDED with its own result 0", res.Outcome, res.ResultCode, res.Event)
@@ -65,6 +69,10 @@ func TestLateTransferResultStaysWithItsTransfer(t *testing.T) {
 	if len(results) != 2 || results[0] != "1" || results[1] != "0" || res.Event.Pos <= 0 {
 		t.Fatalf("logged results %v", results)
 	}
+	eventually(t, func() bool {
+		si, err := h.core.GetSession(ctx, "1001")
+		return err == nil && !slices.Contains(si.View.ActiveCalls, chat.CallID)
+	})
 }
 
 // TestCallOutcomeBeforeTheGatewaysAnswer: the call's AgentEvent_Talking is logged before the

@@ -557,9 +557,18 @@ type AgentSnapshot struct {
 	AgentId string `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
 	// Whether the session works. See SessionState.
 	SessionState SessionState `protobuf:"varint,2,opt,name=session_state,json=sessionState,proto3,enum=ccgw.v1.SessionState" json:"session_state,omitempty"`
-	// What the agent is doing. See AgentState.
+	// What the agent is doing. See AgentState. Folded from the agent's
+	// events by the rules of the README's "Agent view" table: for example
+	// AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+	// next state event.
 	AgentState AgentState `protobuf:"varint,3,opt,name=agent_state,json=agentState,proto3,enum=ccgw.v1.AgentState" json:"agent_state,omitempty"`
-	// Calls and chat sessions the agent is part of, by CC-Gateway call id.
+	// Calls and chat sessions the agent is part of, by CC-Gateway call id,
+	// oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+	// _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+	// AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+	// successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+	// does not remove it: a failed transfer leaves the chat with the agent.
+	// AgentOther_InService and AgentOther_ShutdownService empty the list.
 	ActiveCallIds []string `protobuf:"bytes,4,rep,name=active_call_ids,json=activeCallIds,proto3" json:"active_call_ids,omitempty"`
 	// Sequence number of the agent's latest event, already reflected in this
 	// snapshot; 0 when the agent has no event yet.
