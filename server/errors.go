@@ -51,6 +51,8 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 			map[string]string{"resume_after": slow.Cursor})
 	case errors.As(err, &lost):
 		return withInfo(codes.FailedPrecondition, lost.Error(), "SESSION_LOST", map[string]string{"lost_reason": lost.Reason})
+	case errors.Is(err, core.ErrHeldWithOtherRequest):
+		return withInfo(codes.AlreadyExists, err.Error(), "CCGW_ALREADY_SIGNED_IN", nil)
 	case errors.Is(err, core.ErrNoSession):
 		return withInfo(codes.NotFound, err.Error(), "SESSION_NOT_FOUND", nil)
 	case errors.Is(err, core.ErrRequestIDReused):

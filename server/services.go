@@ -167,6 +167,9 @@ func encodeStreamEvent(ev *core.Logged) any {
 func toStreamMessage(m core.StreamMsg) *ccgwv1.StreamEventsResponse {
 	switch {
 	case m.Event != nil:
+		if ch, ok := toSessionChange(m.Event); ok {
+			return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_SessionChange{SessionChange: ch}}
+		}
 		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Event{Event: toEvent(m.Event)}}
 	case m.Snapshot != nil:
 		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Snapshot{Snapshot: toSnapshot(m.Snapshot)}}
