@@ -1,11 +1,17 @@
 package app_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	"github.com/ccgw-bridge/ccgw-bridge/app"
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
@@ -119,5 +125,64 @@ func TestOneRefusedPollKeepsSession(t *testing.T) {
 	}
 	if st, err := sim.AgentState("1001"); err != nil || !st.SignedIn {
 		t.Fatalf("the gateway no longer holds the agent: %+v %v", st, err)
+	}
+}
+
+// Pass-through is for agents the bridge does not hold (issue 9 item 13): for a held agent it is
+// refused before anything reaches the gateway, and a pass-through header the bridge cannot
+// carry faithfully is refused rather than dropped.
+func TestPassThroughRefusals(t *testing.T) {
+	b := startBridge(t)
+	b.signIn(t, "1001")
+	calls := func() string { return b.metric(t, `ccgw_gateway_calls_total{op="callInnerSkill",retcode="0"}`) }
+
+	for _, tc := range []struct {
+		name, guid string
+		code       codes.Code
+		reason     string
+	}{
+		{"held agent", "0c0ffee0-1111-2222-3333-444455556666.AgentGateway0", codes.FailedPrecondition, "PASS_THROUGH_FOR_HELD_AGENT"},
+		{"empty", "", codes.InvalidArgument, "INVALID_PASS_THROUGH_GUID"},
+		{"space", "a b", codes.InvalidArgument, "INVALID_PASS_THROUGH_GUID"},
+	} {
+		t.Run("gRPC "+tc.name, func(t *testing.T) {
+			ctx := metadata.AppendToOutgoingContext(ctxT(t, 5*time.Second), "x-ccgw-guid", tc.guid)
+			_, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 2})
+			st := status.Convert(err)
+			if st.Code() != tc.code || errorInfo(st).GetReason() != tc.reason {
+				t.Fatalf("got %v (%v), want %v %s", st.Code(), st.Message(), tc.code, tc.reason)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name   string
+		header []string
+		status int
+		reason string
+	}{
+		{"held agent", []string{"0c0ffee0-1111-2222-3333-444455556666.AgentGateway0"}, http.StatusBadRequest, "PASS_THROUGH_FOR_HELD_AGENT"},
+		{"non-ASCII", []string{"gu\u00efd-0001.AgentGateway0"}, http.StatusBadRequest, "INVALID_PASS_THROUGH_GUID"},
+		{"repeated", []string{"a", "b"}, http.StatusBadRequest, "INVALID_PASS_THROUGH_GUID"},
+	} {
+		t.Run("REST "+tc.name, func(t *testing.T) {
+			req := mustRequest(t, http.MethodPost, b.httpBase+"/v1/agents/1001/voice:callInnerSkill", `{"skillId":"2"}`)
+			req.Header["X-Ccgw-Guid"] = tc.header
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != tc.status || !strings.Contains(string(body), tc.reason) {
+				t.Fatalf("got %d %s, want %d %s", res.StatusCode, body, tc.status, tc.reason)
+			}
+		})
+	}
+	if n := calls(); n != "" && n != "0" {
+		t.Fatalf("%s refused pass-through calls reached the gateway", n)
+	}
+	s, err := b.sessions.GetSession(ctxT(t, time.Second), &ccgwv1.GetSessionRequest{AgentId: "1001"})
+	if err != nil || s.GetSession().GetSessionState() != ccgwv1.SessionState_SESSION_STATE_ACTIVE {
+		t.Fatalf("held session after refused pass-through: %v %v", s, err)
 	}
 }

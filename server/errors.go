@@ -61,6 +61,10 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 		return fieldViolation("resume_after", err.Error(), "INVALID_CURSOR")
 	case errors.Is(err, core.ErrBadPageToken):
 		return fieldViolation("page_token", err.Error(), "INVALID_PAGE_TOKEN")
+	case errors.Is(err, errBadPassThroughGUID):
+		return fieldViolation(PassThroughGUIDHeader, err.Error(), "INVALID_PASS_THROUGH_GUID")
+	case errors.Is(err, core.ErrPassThroughForHeldAgent):
+		return withInfo(codes.FailedPrecondition, err.Error(), "PASS_THROUGH_FOR_HELD_AGENT", nil)
 	case errors.Is(err, core.ErrAwaitNeedsFeed):
 		return withInfo(codes.FailedPrecondition, err.Error(), "AWAIT_NEEDS_SESSION", nil)
 	case errors.Is(err, core.ErrPolledElsewhere):
