@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"strings"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -84,8 +85,21 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 	return mux, nil
 }
 
+// serveHealth reports the bridge's liveness in status and code (200 while serving, whatever the
+// gateway does) and the gateway's reachability separately, under "gateway".
 func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	body := map[string]any{"status": "SERVING", "details": s.cfg.Details}
+	if s.cfg.Core != nil {
+		gw := s.cfg.Core.Gateway()
+		reach := map[string]any{"status": gatewayHealth[gw.State].String()}
+		if !gw.Since.IsZero() {
+			reach["since"] = gw.Since.UTC().Format(time.RFC3339Nano)
+		}
+		if !gw.LastAnswer.IsZero() {
+			reach["last_answer"] = gw.LastAnswer.UTC().Format(time.RFC3339Nano)
+		}
+		body["gateway"] = reach
+	}
 	code := http.StatusOK
 	if !s.isReady() {
 		body["status"], code = "NOT_SERVING", http.StatusServiceUnavailable
