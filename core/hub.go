@@ -32,6 +32,7 @@ type hub struct {
 
 	wake     chan struct{}
 	progress chan struct{} // closed and replaced whenever pos advances (see waitFor)
+	stopped  chan struct{} // closed when the hub stops dispatching
 }
 
 type subscriber struct {
@@ -64,6 +65,7 @@ func newHub(st store.Events, log *slog.Logger, m *Metrics) *hub {
 		waiters:  map[string]map[*waiter]struct{}{},
 		wake:     make(chan struct{}, 1),
 		progress: make(chan struct{}),
+		stopped:  make(chan struct{}),
 	}
 }
 
@@ -94,6 +96,7 @@ func (h *hub) start(ctx context.Context) (wait func(), err error) {
 	}()
 	go func() {
 		defer wg.Done()
+		defer close(h.stopped)
 		for {
 			select {
 			case <-ctx.Done():
@@ -286,6 +289,8 @@ func (h *hub) waitFor(ctx context.Context, pos uint64) {
 		select {
 		case <-ch:
 		case <-ctx.Done():
+			return
+		case <-h.stopped:
 			return
 		}
 	}

@@ -145,7 +145,10 @@ func (p *poller) run(ctx context.Context) {
 				if gatewayclient.IsNotSignedIn(err) {
 					reason, what = ChangeNotSignedIn, "said the agent is not signed in"
 				}
-				p.markLost(ctx, reason, fmt.Sprintf("the gateway %s on every poll for %v (last answer: %v)", what, c.opts.LostConfirm, err))
+				if ge := (*gatewayclient.Error)(nil); errors.As(err, &ge) {
+					what += " (retcode " + ge.Retcode + ")"
+				}
+				p.markLost(ctx, reason, fmt.Sprintf("the gateway %s on every poll for %v", what, c.opts.LostConfirm))
 				return
 			}
 			c.log.Warn("event poll refused; confirming before declaring the session lost", "agent", p.agentID, "err", err)
