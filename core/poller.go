@@ -23,6 +23,7 @@ type poller struct {
 	requestKey  [32]byte // digest of the SignIn request that started the session; zero when resumed
 	savedGUID   string
 	handingOver atomic.Bool // a sign-out or forced sign-in is in flight: refusals are expected
+	lost        atomic.Bool // the poller found the session lost and is on its way out
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -244,6 +245,7 @@ func (p *poller) adoptStoredGUID(ctx context.Context) bool {
 // session read here, so a sign-out that deleted it meanwhile is not undone.
 func (p *poller) markLost(ctx context.Context, reason ChangeReason, detail string) {
 	c := p.c
+	p.lost.Store(true)
 	c.log.Warn("agent session lost", "agent", p.agentID, "reason", detail)
 	recorded := false
 	p.retry(ctx, "recording a lost session", func() error {

@@ -54,6 +54,10 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 	}
 	key := p.requestKey()
 	held := c.poller(p.AgentID)
+	if held != nil && held.lost.Load() {
+		held.stop() // a lost session is not held; let its poller finish recording the loss
+		held = nil
+	}
 	if held != nil && !p.Force {
 		if !held.startedBy(key) {
 			return SessionInfo{}, ErrHeldWithOtherRequest
