@@ -24,13 +24,13 @@ const (
 // stateKept marks a rule that leaves the state as it is.
 const stateKept AgentState = -1
 
-var stateNames = map[AgentState]string{
+var agentStateNames = map[AgentState]string{
 	stateKept: "—", StateUnknown: "unspecified", StateSignedOut: "signed out", StateIdle: "idle",
 	StateBusy: "busy", StateRinging: "ringing", StateTalking: "talking", StateWrapUp: "wrap-up",
 	StateRest: "rest", StateOccupied: "occupied",
 }
 
-func (s AgentState) String() string { return stateNames[s] }
+func (s AgentState) String() string { return agentStateNames[s] }
 
 // callChange is what an event does to the set of calls the agent is part of.
 type callChange int
@@ -60,6 +60,7 @@ type viewRule struct {
 // After a call leaves the set, an agent left without calls while ringing, occupied or talking
 // counts as idle until the gateway's next state event (AgentState_Ready or AgentState_Work).
 var viewRules = []viewRule{
+	{SessionChangeType, StateUnknown, callsClear, "the bridge's session change: every session starts empty, and a lost or ended one keeps nothing"},
 	{"AgentOther_InService", StateUnknown, callsClear, "a new session starts empty, in no state until its first state event"},
 	{"AgentOther_ShutdownService", StateSignedOut, callsClear, "the gateway signed the agent out"},
 	{"AgentState_Ready", StateIdle, callsKept, "ready for work"},
@@ -101,11 +102,26 @@ type AgentView struct {
 	ActiveCalls []string // call ids the agent is part of, oldest first
 	LastSeq     uint64
 	LastCursor  string // cursor of the agent's newest event
+
+	// Session is the session state the agent's latest session change set (0: signed out), and
+	// LostReason its detail when LOST; meaningful only when SessionKnown, that is when the log
+	// holds a session change (logs written before session changes existed hold none).
+	Session      store.SessionState
+	LostReason   string
+	SessionKnown bool
 }
 
 // apply folds one event into the view by viewRules.
 func (v *AgentView) apply(ev *store.Event) {
 	v.LastSeq = ev.Seq
+	if ev.Type == SessionChangeType {
+		// Every session starts from nothing, and a lost or ended one keeps nothing of the old.
+		ch, _ := decodeChange(ev)
+		v.Session, v.SessionKnown, v.LostReason = ch.State, true, ""
+		if ch.State == store.SessionLost {
+			v.LostReason = ch.Detail
+		}
+	}
 	r := viewRuleByEvent[ev.Type]
 	if r == nil {
 		return
@@ -136,6 +152,15 @@ func (v *AgentView) dropCall(id string) {
 	if len(v.ActiveCalls) == 0 && (v.State == StateTalking || v.State == StateRinging || v.State == StateOccupied) {
 		v.State = StateIdle
 	}
+}
+
+// forSession is the view as a session in state st shows it: a LOST session has no state and no
+// calls, even before its session change reached the view.
+func (v AgentView) forSession(st store.SessionState) AgentView {
+	if st == store.SessionLost {
+		v.State, v.ActiveCalls = StateUnknown, nil
+	}
+	return v
 }
 
 func (v AgentView) clone() AgentView {

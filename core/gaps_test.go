@@ -46,7 +46,7 @@ func describe(msgs []core.StreamMsg) []string {
 
 // record signs the agents in, pushes n marker events to each (interleaved) and returns every
 // event as a live stream over them saw it. Each step waits for its events, so the log order is
-// the order of the steps: 1001:1 1001:2 1002:1 1002:2 1001:3 1002:3 ...
+// the order of the steps: 1001:1-3 (session change, InService, Ready), 1002:1-3, 1001:4, 1002:4 ...
 func record(t *testing.T, h *harness, agents []string, n int) []*core.Logged {
 	t.Helper()
 	rec := startStream(t, h.core, core.StreamParams{AgentIDs: agents})
@@ -54,7 +54,8 @@ func record(t *testing.T, h *harness, agents []string, n int) []*core.Logged {
 	var evs []*core.Logged
 	for _, a := range agents {
 		h.signIn(t, a)
-		evs = append(evs, rec.waitEvent(t, a, "AgentOther_InService"), rec.waitEvent(t, a, "AgentState_Ready"))
+		evs = append(evs, rec.waitEvent(t, a, core.SessionChangeType), rec.waitEvent(t, a, "AgentOther_InService"),
+			rec.waitEvent(t, a, "AgentState_Ready"))
 	}
 	for i := range n {
 		for _, a := range agents {
@@ -70,15 +71,15 @@ func retain(n int) setup {
 	return setup{mem: func(o *memory.Options) { o.Retention = store.Retention{MaxEvents: n} }}
 }
 
-// TestGapNamesTheMissingRange: with 3 events kept per agent, resuming after sequence 2 of 8
-// reports 3-5 missing, then 6-8.
+// TestGapNamesTheMissingRange: with 3 events kept per agent, resuming after sequence 2 of 9
+// reports 3-6 missing, then 7-9.
 func TestGapNamesTheMissingRange(t *testing.T) {
 	h := newHarness(t, retain(3))
 	evs := record(t, h, []string{"1001"}, 6)
 	rec := startStream(t, h.core, core.StreamParams{AgentIDs: []string{"1001"}, ResumeAfter: evs[1].Cursor})
 	rec.next(t)
 	got := describe(collect(t, rec, 3))
-	if want := []string{"gap 1001 3-5", "1001:6", "1001:7", "1001:8"}; !slices.Equal(got, want) {
+	if want := []string{"gap 1001 3-6", "1001:7", "1001:8", "1001:9"}; !slices.Equal(got, want) {
 		t.Fatalf("resumed after sequence 2: %v, want %v", got, want)
 	}
 }
@@ -89,7 +90,7 @@ func TestGapNamesTheMissingRange(t *testing.T) {
 func TestGapResumeCursorIsPastTheGap(t *testing.T) {
 	h := newHarness(t, retain(3))
 	agents := []string{"1001", "1002"}
-	evs := record(t, h, agents, 1)
+	evs := record(t, h, agents, 0)
 	push(t, h, "1001", 10, 6) // 1001 loses its early events; 1002 keeps all 3 of its own
 	eventually(t, func() bool {
 		got, _ := h.store.Read(ctxT(t, time.Second), []string{"1001"}, 0, 10)
@@ -121,7 +122,7 @@ func TestLogRestartedGapNamesEachAgent(t *testing.T) {
 	stale := record(t, old, []string{"1001"}, 0)[1].Cursor
 
 	h := newHarness(t, setup{})
-	record(t, h, []string{"1001"}, 1)
+	record(t, h, []string{"1001"}, 0)
 	agents := []string{"1001", "1002"}
 	rec := startStream(t, h.core, core.StreamParams{AgentIDs: agents, ResumeAfter: stale})
 	rec.next(t)
@@ -145,10 +146,10 @@ func TestResumeSnapshotDescribesItsCursor(t *testing.T) {
 	evs := record(t, h, []string{"1001"}, 3)
 	rec := startStream(t, h.core, core.StreamParams{AgentIDs: []string{"1001"}, ResumeAfter: evs[1].Cursor})
 	snap := rec.next(t).Snapshot
-	if snap == nil || len(snap.Agents) != 1 || snap.Agents[0].View.LastSeq != 5 || snap.Cursor != evs[4].Cursor {
-		t.Fatalf("snapshot %+v, want last sequence 5 at the cursor of sequence 5", snap)
+	if snap == nil || len(snap.Agents) != 1 || snap.Agents[0].View.LastSeq != 6 || snap.Cursor != evs[5].Cursor {
+		t.Fatalf("snapshot %+v, want last sequence 6 at the cursor of sequence 6", snap)
 	}
-	for _, m := range collect(t, rec, 3) {
+	for _, m := range collect(t, rec, 4) {
 		if m.Event != nil && m.Event.Seq > snap.Agents[0].View.LastSeq {
 			t.Fatalf("replayed event %d is not reflected in the snapshot", m.Event.Seq)
 		}
@@ -156,7 +157,7 @@ func TestResumeSnapshotDescribesItsCursor(t *testing.T) {
 	push(t, h, "1001", 9, 1)
 	from := startStream(t, h.core, core.StreamParams{AgentIDs: []string{"1001"}, ResumeAfter: snap.Cursor})
 	from.next(t)
-	if got := describe(collect(t, from, 1)); !slices.Equal(got, []string{"1001:6"}) {
+	if got := describe(collect(t, from, 1)); !slices.Equal(got, []string{"1001:7"}) {
 		t.Fatalf("resumed from the snapshot: %v", got)
 	}
 }

@@ -30,7 +30,9 @@ type hub struct {
 	all     map[*subscriber]struct{}
 	out     outcomes
 
-	wake chan struct{}
+	wake     chan struct{}
+	progress chan struct{} // closed and replaced whenever pos advances (see waitFor)
+	stopped  chan struct{} // closed when the hub stops dispatching
 }
 
 type subscriber struct {
@@ -41,7 +43,7 @@ type subscriber struct {
 }
 
 func (s *subscriber) wants(eventType string) bool {
-	if s.types == nil {
+	if s.types == nil || eventType == SessionChangeType { // session changes pass every filter
 		return true
 	}
 	_, ok := s.types[eventType]
@@ -51,11 +53,13 @@ func (s *subscriber) wants(eventType string) bool {
 func newHub(st store.Events, log *slog.Logger, m *Metrics) *hub {
 	return &hub{
 		st: st, log: log, metrics: m, batch: 512,
-		views:   map[string]*AgentView{},
-		byAgent: map[string]map[*subscriber]struct{}{},
-		all:     map[*subscriber]struct{}{},
-		out:     outcomes{transfers: map[callKey][]*pendingTransfer{}, calls: map[string]map[*pendingCall]struct{}{}},
-		wake:    make(chan struct{}, 1),
+		views:    map[string]*AgentView{},
+		byAgent:  map[string]map[*subscriber]struct{}{},
+		all:      map[*subscriber]struct{}{},
+		out:      outcomes{transfers: map[callKey][]*pendingTransfer{}, calls: map[string]map[*pendingCall]struct{}{}},
+		wake:     make(chan struct{}, 1),
+		progress: make(chan struct{}),
+		stopped:  make(chan struct{}),
 	}
 }
 
@@ -86,6 +90,7 @@ func (h *hub) start(ctx context.Context) (wait func(), err error) {
 	}()
 	go func() {
 		defer wg.Done()
+		defer close(h.stopped)
 		for {
 			select {
 			case <-ctx.Done():
@@ -121,6 +126,8 @@ func (h *hub) catchUp(ctx context.Context) error {
 		for i := range logged {
 			h.dispatch(&logged[i], now)
 		}
+		close(h.progress)
+		h.progress = make(chan struct{})
 		h.mu.Unlock()
 	}
 }
@@ -233,6 +240,25 @@ func (h *hub) caughtUp(s *subscriber) (uint64, bool) {
 		return 0, false
 	}
 	return h.pos, true
+}
+
+// waitFor returns once every event up to pos has been dispatched, or when ctx ends.
+func (h *hub) waitFor(ctx context.Context, pos uint64) {
+	for {
+		h.mu.Lock()
+		done, ch := h.pos >= pos, h.progress
+		h.mu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		case <-h.stopped:
+			return
+		}
+	}
 }
 
 // view returns a copy of one agent's view.
