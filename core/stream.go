@@ -40,12 +40,14 @@ type AgentSnapshot struct {
 	LostReason string
 }
 
-// GapMsg says events the client asked for are gone: dropped by retention, or (LogRestarted)
-// from an earlier run of an in-memory log.
+// GapMsg says events of one agent that the client asked for will not be delivered: dropped by
+// retention, or (LogRestarted) lost with an earlier run of an in-memory log. A stream sends it in
+// log order, right before the agent's next event, so that ResumeCursor (the position just before
+// that event) is past the missing range and past everything the stream sent before it.
 type GapMsg struct {
 	AgentID      string
 	FromSeq      uint64 // 0: unknown; the gap starts after the last sequence the client saw
-	ToSeq        uint64
+	ToSeq        uint64 // 0 with LogRestarted: the earlier log's numbering is gone
 	ResumeCursor string
 	LogRestarted bool // the cursor predates a restart of the event log, not a retention drop
 }
@@ -75,74 +77,138 @@ func (c *Core) Stream(ctx context.Context, p StreamParams, send func(StreamMsg) 
 	sub, head, epoch, views := c.hub.subscribe(p.AgentIDs, p.EventTypes, c.opts.SubscriberBuffer)
 	defer c.hub.unsubscribe(sub)
 
-	// delivered is the position up to which the client has everything it asked for.
-	delivered := head
-	if resume != nil && resume.epoch == epoch {
-		delivered = resume.pos
-	} else if resume != nil {
-		delivered = 0
-	}
+	// The snapshot describes the agents at head, and says so with its cursor. Replayed events
+	// (those up to head) are already reflected in it: their sequence is at most the agent's
+	// LastSeq.
 	snap, err := c.snapshot(ctx, p.AgentIDs, views)
 	if err != nil {
 		return err
 	}
-	snap.Cursor = cursor{epoch: epoch, pos: delivered}.String()
+	snap.Cursor = cursor{epoch: epoch, pos: head}.String()
 	if err := send(StreamMsg{Snapshot: snap}); err != nil {
 		return err
 	}
+	// delivered is the position up to which the client has everything it asked for.
+	delivered := head
 	if resume != nil {
+		r := replayer{c: c, p: p, sub: sub, epoch: epoch, head: head, send: send}
 		if resume.epoch != epoch {
-			// The cursor comes from an earlier run of the event log: sequences may have restarted.
-			gap := &GapMsg{ResumeCursor: snap.Cursor, LogRestarted: true}
-			if err := send(StreamMsg{Gap: gap}); err != nil {
+			// The cursor comes from an earlier run of the event log: its positions mean nothing
+			// here, so every retained event is replayed and each agent is told of the restart.
+			r.restarted = map[string]bool{}
+			resume.pos = 0
+		}
+		if resume.pos < head || r.restarted != nil {
+			if err := r.run(ctx, resume.pos); err != nil {
 				return err
 			}
-		}
-		if delivered, err = c.replay(ctx, p, sub, epoch, delivered, head, send); err != nil {
-			return err
+		} else {
+			delivered = resume.pos // a cursor newer than the subscription point: live skips up to it
 		}
 	}
 	return c.live(ctx, p, sub, epoch, delivered, send)
 }
 
-// replay sends gap markers and the retained events in (after, head].
-func (c *Core) replay(ctx context.Context, p StreamParams, sub *subscriber, epoch string, after, head uint64, send func(StreamMsg) error) (uint64, error) {
-	gaps, err := c.st.Gaps(ctx, p.AgentIDs, after)
+// replayer sends the retained events in (after, head] with the gaps among them.
+type replayer struct {
+	c     *Core
+	p     StreamParams
+	sub   *subscriber
+	epoch string
+	head  uint64
+	send  func(StreamMsg) error
+	// gaps not sent yet, by agent; each goes out right before the agent's next event.
+	pending map[string]*GapMsg
+	// restarted is non-nil when the cursor predates a restart of the log; it records the agents
+	// already told so.
+	restarted map[string]bool
+}
+
+func (r *replayer) run(ctx context.Context, after uint64) error {
+	gaps, err := r.c.st.Gaps(ctx, r.p.AgentIDs, after)
 	if err != nil {
-		return after, err
+		return err
 	}
-	resumeCur := cursor{epoch: epoch, pos: after}.String()
+	r.pending = make(map[string]*GapMsg, len(gaps))
 	for _, g := range gaps {
-		msg := &GapMsg{AgentID: g.AgentID, FromSeq: g.FromSeq, ToSeq: g.ToSeq, ResumeCursor: resumeCur}
-		if err := send(StreamMsg{Gap: msg}); err != nil {
-			return after, err
-		}
+		r.pending[g.AgentID] = &GapMsg{AgentID: g.AgentID, FromSeq: g.FromSeq, ToSeq: g.ToSeq}
 	}
-	pos := after
-	for pos < head {
-		evs, err := c.st.Read(ctx, p.AgentIDs, pos, 512)
+	for pos := after; pos < r.head; {
+		evs, err := r.c.st.Read(ctx, r.p.AgentIDs, pos, 512)
 		if err != nil {
-			return pos, err
+			return err
 		}
 		if len(evs) == 0 {
 			break
 		}
 		for i := range evs {
-			if evs[i].Pos > head {
-				return pos, nil // the live part delivers it
+			ev := &evs[i]
+			if ev.Pos > r.head {
+				break // the live part delivers it
 			}
-			pos = evs[i].Pos
-			if !sub.wants(evs[i].Type) {
-				continue
+			if err := r.gapsBefore(ev); err != nil {
+				return err
 			}
-			ev := &Logged{Event: evs[i], Cursor: cursor{epoch: epoch, pos: pos}.String()}
-			if err := send(StreamMsg{Event: ev}); err != nil {
-				return pos, err
+			pos = ev.Pos
+			if r.sub.wants(ev.Type) {
+				if err := r.send(StreamMsg{Event: &Logged{Event: *ev, Cursor: r.cursor(ev.Pos)}}); err != nil {
+					return err
+				}
+			}
+		}
+		if evs[len(evs)-1].Pos > r.head {
+			break
+		}
+	}
+	return r.remainingGaps()
+}
+
+// gapsBefore sends what the client must hear about ev's agent before ev itself. Events retention
+// dropped after the store reported its gaps show as a jump in sequence past the reported range.
+func (r *replayer) gapsBefore(ev *store.Event) error {
+	at := r.cursor(ev.Pos - 1)
+	if r.restarted != nil && !r.restarted[ev.AgentID] {
+		r.restarted[ev.AgentID] = true
+		if err := r.send(StreamMsg{Gap: &GapMsg{AgentID: ev.AgentID, ResumeCursor: at, LogRestarted: true}}); err != nil {
+			return err
+		}
+	}
+	g := r.pending[ev.AgentID]
+	if g == nil {
+		return nil
+	}
+	delete(r.pending, ev.AgentID)
+	g.ToSeq = max(g.ToSeq, ev.Seq-1)
+	g.ResumeCursor = at
+	return r.send(StreamMsg{Gap: g})
+}
+
+// remainingGaps sends, in agent-id order, the gaps of agents with no retained event up to head,
+// resuming at head: everything up to it has been sent.
+func (r *replayer) remainingGaps() error {
+	at := r.cursor(r.head)
+	var msgs []*GapMsg
+	if r.restarted != nil {
+		for _, id := range r.p.AgentIDs {
+			if !r.restarted[id] {
+				msgs = append(msgs, &GapMsg{AgentID: id, ResumeCursor: at, LogRestarted: true})
 			}
 		}
 	}
-	return head, nil
+	for _, g := range r.pending {
+		g.ResumeCursor = at
+		msgs = append(msgs, g)
+	}
+	slices.SortStableFunc(msgs, func(a, b *GapMsg) int { return store.CompareAgentIDs(a.AgentID, b.AgentID) })
+	for _, g := range msgs {
+		if err := r.send(StreamMsg{Gap: g}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+func (r *replayer) cursor(pos uint64) string { return cursor{epoch: r.epoch, pos: pos}.String() }
 
 func (c *Core) live(ctx context.Context, p StreamParams, sub *subscriber, epoch string, delivered uint64, send func(StreamMsg) error) error {
 	hb := time.NewTimer(p.Heartbeat)
