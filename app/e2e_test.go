@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -21,6 +22,7 @@ import (
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 
+	"github.com/ccgw-bridge/ccgw-bridge/buildinfo"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 )
@@ -499,6 +501,15 @@ func TestHealthReflectionOpenAPI(t *testing.T) {
 	res.Body.Close()
 	if h.Status != "SERVING" || !strings.Contains(h.Details["gateway"], "SIMULATOR") {
 		t.Fatalf("/healthz: %+v", h)
+	}
+	build := buildinfo.Read()
+	if h.Details["version"] != build.Version || h.Details["revision"] != build.Revision {
+		t.Errorf("/healthz details %v do not name the build %+v", h.Details, build)
+	}
+	metrics := b.scrape(t)
+	want := fmt.Sprintf(`ccgw_build_info{goversion=%q,revision=%q,version=%q} 1`, build.GoVersion, build.Revision, build.Version)
+	if !strings.Contains(metrics, want) {
+		t.Errorf("/metrics lacks %s", want)
 	}
 	res, err = http.Get(b.httpBase + "/openapi.json")
 	if err != nil {
