@@ -142,8 +142,8 @@ func TestPassThroughRefusals(t *testing.T) {
 		reason     string
 	}{
 		{"held agent", "0c0ffee0-1111-2222-3333-444455556666.AgentGateway0", codes.FailedPrecondition, "PASS_THROUGH_FOR_HELD_AGENT"},
-		{"empty", "", codes.InvalidArgument, "INVALID_PASS_THROUGH_GUID"},
-		{"space", "a b", codes.InvalidArgument, "INVALID_PASS_THROUGH_GUID"},
+		{"empty", "", codes.InvalidArgument, "INVALID_REQUEST"},
+		{"space", "a b", codes.InvalidArgument, "INVALID_REQUEST"},
 	} {
 		t.Run("gRPC "+tc.name, func(t *testing.T) {
 			ctx := metadata.AppendToOutgoingContext(ctxT(t, 5*time.Second), "x-ccgw-guid", tc.guid)
@@ -161,8 +161,8 @@ func TestPassThroughRefusals(t *testing.T) {
 		reason string
 	}{
 		{"held agent", []string{"0c0ffee0-1111-2222-3333-444455556666.AgentGateway0"}, http.StatusBadRequest, "PASS_THROUGH_FOR_HELD_AGENT"},
-		{"non-ASCII", []string{"gu\u00efd-0001.AgentGateway0"}, http.StatusBadRequest, "INVALID_PASS_THROUGH_GUID"},
-		{"repeated", []string{"a", "b"}, http.StatusBadRequest, "INVALID_PASS_THROUGH_GUID"},
+		{"non-ASCII", []string{"gu\u00efd-0001.AgentGateway0"}, http.StatusBadRequest, "INVALID_REQUEST"},
+		{"repeated", []string{"a", "b"}, http.StatusBadRequest, "INVALID_REQUEST"},
 	} {
 		t.Run("REST "+tc.name, func(t *testing.T) {
 			req := mustRequest(t, http.MethodPost, b.httpBase+"/v1/agents/1001/voice:callInnerSkill", `{"skillId":"2"}`)

@@ -46,7 +46,8 @@ func describe(msgs []core.StreamMsg) []string {
 
 // record signs the agents in, pushes n marker events to each (interleaved) and returns every
 // event as a live stream over them saw it. Each step waits for its events, so the log order is
-// the order of the steps: 1001:1-3 (session change, InService, Ready), 1002:1-3, 1001:4, 1002:4 ...
+// the order of the steps: 1001:1-3 (the sign-in's session change, InService, Ready), 1002:1-3,
+// 1001:4 1002:4 ...
 func record(t *testing.T, h *harness, agents []string, n int) []*core.Logged {
 	t.Helper()
 	rec := startStream(t, h.core, core.StreamParams{AgentIDs: agents})
@@ -54,8 +55,8 @@ func record(t *testing.T, h *harness, agents []string, n int) []*core.Logged {
 	var evs []*core.Logged
 	for _, a := range agents {
 		h.signIn(t, a)
-		evs = append(evs, rec.waitEvent(t, a, core.SessionChangeType), rec.waitEvent(t, a, "AgentOther_InService"),
-			rec.waitEvent(t, a, "AgentState_Ready"))
+		change, _ := rec.waitChange(t, a)
+		evs = append(evs, change, rec.waitEvent(t, a, "AgentOther_InService"), rec.waitEvent(t, a, "AgentState_Ready"))
 	}
 	for i := range n {
 		for _, a := range agents {
@@ -88,29 +89,29 @@ func TestGapNamesTheMissingRange(t *testing.T) {
 // event, and its resume_cursor resumes exactly there: no second gap, nothing skipped of the
 // other agent, nothing repeated.
 func TestGapResumeCursorIsPastTheGap(t *testing.T) {
-	h := newHarness(t, retain(3))
+	h := newHarness(t, retain(4))
 	agents := []string{"1001", "1002"}
-	evs := record(t, h, agents, 0)
-	push(t, h, "1001", 10, 6) // 1001 loses its early events; 1002 keeps all 3 of its own
+	evs := record(t, h, agents, 1)
+	push(t, h, "1001", 10, 6) // 1001 loses its early events; 1002 keeps all 4 of its own
 	eventually(t, func() bool {
 		got, _ := h.store.Read(ctxT(t, time.Second), []string{"1001"}, 0, 10)
-		return len(got) == 3 && got[2].Seq == 9
+		return len(got) == 4 && got[3].Seq == 10
 	})
 	first := startStream(t, h.core, core.StreamParams{AgentIDs: agents, ResumeAfter: evs[0].Cursor})
 	first.next(t)
-	msgs := collect(t, first, 6)
+	msgs := collect(t, first, 8)
 	got := describe(msgs)
 	// In log order 1001's early events and 1002's interleave; 1001's dropped ones sit among
 	// 1002's, so its gap comes after 1002's last event before 1001:7.
-	want := []string{"1002:1", "1002:2", "1002:3", "gap 1001 2-6", "1001:7", "1001:8", "1001:9"}
+	want := []string{"1002:1", "1002:2", "1002:3", "1002:4", "gap 1001 2-6", "1001:7", "1001:8", "1001:9", "1001:10"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("resumed stream %v, want %v", got, want)
 	}
-	gap := msgs[3].Gap
+	gap := msgs[4].Gap
 	again := startStream(t, h.core, core.StreamParams{AgentIDs: agents, ResumeAfter: gap.ResumeCursor})
 	again.next(t)
-	if got := describe(collect(t, again, 3)); !slices.Equal(got, want[4:]) {
-		t.Fatalf("resumed from the gap's resume_cursor: %v, want %v", got, want[4:])
+	if got := describe(collect(t, again, 4)); !slices.Equal(got, want[5:]) {
+		t.Fatalf("resumed from the gap's resume_cursor: %v, want %v", got, want[5:])
 	}
 }
 
@@ -122,20 +123,20 @@ func TestLogRestartedGapNamesEachAgent(t *testing.T) {
 	stale := record(t, old, []string{"1001"}, 0)[1].Cursor
 
 	h := newHarness(t, setup{})
-	record(t, h, []string{"1001"}, 0)
+	record(t, h, []string{"1001"}, 1)
 	agents := []string{"1001", "1002"}
 	rec := startStream(t, h.core, core.StreamParams{AgentIDs: agents, ResumeAfter: stale})
 	rec.next(t)
-	msgs := collect(t, rec, 3)
+	msgs := collect(t, rec, 4)
 	msgs = append(msgs, rec.next(t))
-	want := []string{"restart 1001 0-0", "1001:1", "1001:2", "1001:3", "restart 1002 0-0"}
+	want := []string{"restart 1001 0-0", "1001:1", "1001:2", "1001:3", "1001:4", "restart 1002 0-0"}
 	if got := describe(msgs); !slices.Equal(got, want) {
 		t.Fatalf("stream from a stale cursor: %v, want %v", got, want)
 	}
 	again := startStream(t, h.core, core.StreamParams{AgentIDs: agents, ResumeAfter: msgs[0].Gap.ResumeCursor})
 	again.next(t)
-	if got := describe(collect(t, again, 3)); !slices.Equal(got, want[1:4]) {
-		t.Fatalf("resumed from the restart gap's cursor: %v, want %v", got, want[1:4])
+	if got := describe(collect(t, again, 4)); !slices.Equal(got, want[1:5]) {
+		t.Fatalf("resumed from the restart gap's cursor: %v, want %v", got, want[1:5])
 	}
 }
 

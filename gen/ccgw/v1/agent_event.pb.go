@@ -208,7 +208,8 @@ type StreamEventsRequest struct {
 	// cursor are not replayed from before it.
 	//
 	// Cursors are opaque (do not build or parse them) and at most 1024
-	// characters; one the bridge cannot read gives INVALID_ARGUMENT.
+	// characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+	// INVALID_CURSOR).
 	ResumeAfter   string `protobuf:"bytes,4,opt,name=resume_after,json=resumeAfter,proto3" json:"resume_after,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -795,20 +796,20 @@ type AgentSnapshot struct {
 	AgentId string `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
 	// Whether the session works. See SessionState.
 	SessionState SessionState `protobuf:"varint,2,opt,name=session_state,json=sessionState,proto3,enum=ccgw.v1.SessionState" json:"session_state,omitempty"`
-	// What the agent is doing. See AgentState. UNSPECIFIED until the first
-	// state event of the current session, and while the session is LOST.
-	// Folded from the agent's events by the rules of the README's "Agent
-	// view" table.
+	// What the agent is doing. See AgentState. Folded from the agent's
+	// events by the rules of the README's "Agent view" table: for example
+	// AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+	// next state event. A SessionChange also makes it UNSPECIFIED, and it
+	// stays so while the session is LOST.
 	AgentState AgentState `protobuf:"varint,3,opt,name=agent_state,json=agentState,proto3,enum=ccgw.v1.AgentState" json:"agent_state,omitempty"`
-	// Calls and chat sessions the agent is part of in its current session, by
-	// CC-Gateway call id, oldest first. Empty while the session is LOST. A
-	// call joins with AgentEvent_Ringing, _Auto_Answer, _Talking,
-	// _Customer_Alerting or _Incoming_CallInfo, and leaves with
+	// Calls and chat sessions the agent is part of, by CC-Gateway call id,
+	// oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+	// _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
 	// AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
 	// successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
 	// does not remove it: a failed transfer leaves the chat with the agent.
-	// A SessionChange, AgentOther_InService and AgentOther_ShutdownService
-	// empty the list.
+	// AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+	// empty the list, so it is empty while the session is LOST.
 	ActiveCallIds []string `protobuf:"bytes,4,rep,name=active_call_ids,json=activeCallIds,proto3" json:"active_call_ids,omitempty"`
 	// Sequence number of the agent's latest event or SessionChange, already
 	// reflected in this snapshot; 0 when the agent has none yet.
