@@ -65,7 +65,7 @@ func TestLateTransferResultOverREST(t *testing.T) {
 func TestGapMessagesOverREST(t *testing.T) {
 	b := startBridge(t, func(c *app.Config) { c.RetentionEvents = 3 })
 	lines, stop := b.restStream(t, "/v1/agents/1001/events")
-	<-lines // snapshot
+	<-lines             // snapshot
 	b.signIn(t, "1001") // sequences 1-3: the session change, AgentOther_InService, AgentState_Ready
 	second := readEvent(t, lines)["cursor"].(string)
 	readEvent(t, lines)
