@@ -58,6 +58,8 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 		return ruleSessionLost.status(map[string]string{"session_state": "SESSION_STATE_LOST"})
 	case errors.Is(err, core.ErrNotSignedIn):
 		return ruleNotHeld.status(nil)
+	case errors.Is(err, core.ErrHeldWithOtherRequest):
+		return ruleHeldOtherRequest.status(nil)
 	case errors.Is(err, core.ErrNoSession):
 		return ruleNoSession.status(nil)
 	case errors.Is(err, core.ErrRequestIDReused):
@@ -66,6 +68,10 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 		return ruleBadCursor.status(nil, violation("resume_after", ruleBadCursor.message))
 	case errors.Is(err, core.ErrBadPageToken):
 		return ruleBadPageToken.status(nil, violation("page_token", ruleBadPageToken.message))
+	case errors.Is(err, errBadPassThroughGUID):
+		return invalidRequest(fieldViolations{fieldViolation(PassThroughGUIDHeader, errBadPassThroughGUID.Error())})
+	case errors.Is(err, core.ErrPassThroughForHeldAgent):
+		return rulePassThroughHeld.status(nil)
 	case errors.Is(err, core.ErrAwaitNeedsFeed):
 		return ruleAwaitNeedsSession.status(nil, violation("await_outcome", ruleAwaitNeedsSession.message))
 	case errors.Is(err, core.ErrPolledElsewhere):

@@ -126,6 +126,12 @@ var (
 	ruleAwaitNeedsSession = errorRule{codes.InvalidArgument, "AWAIT_NEEDS_SESSION",
 		"await_outcome needs a session held by the bridge; a pass-through call has no event feed",
 		"await_outcome on a pass-through call (with a field violation)"}
+	ruleHeldOtherRequest = errorRule{codes.AlreadyExists, "CCGW_ALREADY_SIGNED_IN",
+		"the bridge already holds a session for this agent, started by a different request; set force to replace it",
+		"SignIn without force of an agent the bridge holds, with another request than the one that started its session"}
+	rulePassThroughHeld = errorRule{codes.FailedPrecondition, "PASS_THROUGH_FOR_HELD_AGENT",
+		"x-ccgw-guid pass-through is only for agents whose session the bridge does not hold; leave the GUID out",
+		"x-ccgw-guid pass-through for an agent the bridge holds a session for (nothing is sent)"}
 	rulePolledElsewhere = errorRule{codes.Aborted, "POLLED_BY_OTHER_REPLICA",
 		"another bridge replica is polling this agent; try again",
 		"another replica holds the agent's poller"}
@@ -159,6 +165,7 @@ var (
 var bridgeRules = []errorRule{
 	ruleGatewayUnreachable, ruleGatewayNoAnswer,
 	ruleNotHeld, ruleSessionLost, ruleNoSession,
+	ruleHeldOtherRequest, rulePassThroughHeld,
 	ruleInvalidRequest, ruleRequestIDReused, ruleBadCursor, ruleBadPageToken, ruleAwaitNeedsSession,
 	rulePolledElsewhere, ruleSlowSubscriber, ruleShuttingDown, ruleDeadline, ruleCanceled,
 	ruleRouteNotFound, ruleMethodNotAllowed, ruleTooLarge, ruleInternal,

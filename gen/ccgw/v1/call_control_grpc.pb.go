@@ -48,6 +48,17 @@ const (
 // mean it may have acted: send again only with the same `request_id`, or
 // after checking the agent's events. The README's "Errors" section has the
 // whole table.
+//
+// Pass-through: for an agent whose session another system holds, a command
+// may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+// the X-Ccgw-Guid header); the bridge sends the command with it and holds
+// nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+// reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+// (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+// PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+// the one that works. A header that is present but not exactly one GUID of
+// 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+// (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
 type CallControlServiceClient interface {
 	// Places an internal voice call from the agent to a skill queue (the
 	// gateway's callinnerskill), typically to consult a colleague there. The
@@ -114,6 +125,17 @@ func (c *callControlServiceClient) TransferSession(ctx context.Context, in *Tran
 // mean it may have acted: send again only with the same `request_id`, or
 // after checking the agent's events. The README's "Errors" section has the
 // whole table.
+//
+// Pass-through: for an agent whose session another system holds, a command
+// may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+// the X-Ccgw-Guid header); the bridge sends the command with it and holds
+// nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+// reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+// (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+// PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+// the one that works. A header that is present but not exactly one GUID of
+// 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+// (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
 type CallControlServiceServer interface {
 	// Places an internal voice call from the agent to a skill queue (the
 	// gateway's callinnerskill), typically to consult a colleague there. The
