@@ -83,7 +83,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	a.store = memory.New(memory.Options{Retention: store.Retention{MaxEvents: cfg.RetentionEvents, MaxAge: cfg.RetentionAge}})
 	a.core, err = core.New(core.ClientGateway{Client: a.client}, a.store, core.Options{
 		PollPause: cfg.PollPause, SubscriberBuffer: cfg.SubscriberBuffer, Heartbeat: cfg.Heartbeat,
-		IdempotencyTTL: cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
+		HeartbeatWindow: cfg.GatewayHeartbeat,
+		IdempotencyTTL:  cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err

@@ -42,8 +42,8 @@ export declare type StreamEventsRequest = Message<"ccgw.v1.StreamEventsRequest">
    * Deliver only events whose CC-Gateway eventType is one of these names,
    * compared exactly (case matters), for example "AgentEvent_Talking" or
    * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-   * gaps are sent whatever the filter. Filtered-out events still use
+   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+   * gaps and session changes are sent whatever the filter. Filtered-out events still use
    * sequence numbers, so with a filter the sequence numbers a client sees
    * skip values; only a Gap message means events were lost.
    *
@@ -53,13 +53,24 @@ export declare type StreamEventsRequest = Message<"ccgw.v1.StreamEventsRequest">
 
   /**
    * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-   * same agent selection. The bridge first replays the events after it that
-   * it still keeps, announcing with a Gap those it no longer keeps, then goes
-   * on live; a client that passes the last cursor it processed sees every
-   * later event exactly once. Empty: start live, right after the snapshot.
+   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+   * bridge first replays the events after it that it still keeps, announcing
+   * with a Gap those it no longer keeps, then goes on live; a client that
+   * passes the last cursor it processed sees every later event exactly once.
+   * Empty: start live, right after the snapshot.
+   *
+   * A cursor is a point in the bridge-wide order of events, not tied to the
+   * stream that issued it, so it may resume another selection: the new
+   * stream delivers its own agents' events after that point. Narrowing the
+   * selection (a cursor of a two-agent stream on a one-agent stream) loses
+   * nothing of the agents kept. Widening it does not replay, for the added
+   * agents, their events before the cursor (their state is in the snapshot).
+   * The same holds for `event_types`: events of a type added after the
+   * cursor are not replayed from before it.
+   *
    * Cursors are opaque (do not build or parse them) and at most 1024
-   * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+   * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+   * INVALID_CURSOR).
    *
    * @generated from field: string resume_after = 4;
    */
@@ -115,6 +126,15 @@ export declare type StreamEventsResponse = Message<"ccgw.v1.StreamEventsResponse
      */
     value: Gap;
     case: "gap";
+  } | {
+    /**
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     *
+     * @generated from field: ccgw.v1.SessionChange session_change = 5;
+     */
+    value: SessionChange;
+    case: "sessionChange";
   } | { case: undefined; value?: undefined };
 };
 
@@ -267,25 +287,108 @@ export declare type AgentEvent = Message<"ccgw.v1.AgentEvent"> & {
 export declare const AgentEventSchema: GenMessage<AgentEvent>;
 
 /**
+ * A change of the session the bridge holds for one agent: a sign-in through
+ * the bridge (normal or forced), a sign-out through the bridge, or the
+ * session becoming LOST, whatever the cause. It is part of the agent's log
+ * exactly like an AgentEvent: it takes the agent's next sequence number, has
+ * a cursor, is replayed on resume, is counted in a Gap's range when it could
+ * not be kept, and every StateSnapshot taken after it reflects it. It is
+ * sent whatever the event_types filter says.
+ *
+ * After a SessionChange the agent starts from nothing: its agent_state is
+ * UNSPECIFIED and it has no active calls until the gateway's events of the
+ * new session say otherwise (a LOST or signed-out agent stays so).
+ *
+ * @generated from message ccgw.v1.SessionChange
+ */
+export declare type SessionChange = Message<"ccgw.v1.SessionChange"> & {
+  /**
+   * Opaque position of this change in the stream, used like
+   * AgentEvent.cursor.
+   *
+   * @generated from field: string cursor = 1;
+   */
+  cursor: string;
+
+  /**
+   * This change's number in the agent's event log: the same sequence the
+   * agent's events use.
+   *
+   * @generated from field: uint64 sequence = 2;
+   */
+  sequence: bigint;
+
+  /**
+   * The agent whose session changed, "101" to "999999".
+   *
+   * @generated from field: string agent_id = 3;
+   */
+  agentId: string;
+
+  /**
+   * The session's state from now on: ACTIVE after a sign-in, LOST when the
+   * gateway no longer accepts the session, SIGNED_OUT when the bridge no
+   * longer holds a session for the agent.
+   *
+   * @generated from field: ccgw.v1.SessionState session_state = 4;
+   */
+  sessionState: SessionState;
+
+  /**
+   * What caused the change.
+   *
+   * @generated from field: ccgw.v1.SessionChangeReason reason = 5;
+   */
+  reason: SessionChangeReason;
+
+  /**
+   * The cause in words meant for people (for LOST, the session's
+   * lost_reason); do not parse it.
+   *
+   * @generated from field: string detail = 6;
+   */
+  detail: string;
+
+  /**
+   * When the bridge made the change.
+   *
+   * @generated from field: google.protobuf.Timestamp time = 7;
+   */
+  time?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ccgw.v1.SessionChange.
+ * Use `create(SessionChangeSchema)` to create a new message.
+ */
+export declare const SessionChangeSchema: GenMessage<SessionChange>;
+
+/**
  * The state of the agents a stream follows, at the moment the stream
- * started. Always the first message of a stream.
+ * started. Always the first message of a stream, also when resuming.
  *
  * @generated from message ccgw.v1.StateSnapshot
  */
 export declare type StateSnapshot = Message<"ccgw.v1.StateSnapshot"> & {
   /**
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    *
    * @generated from field: repeated ccgw.v1.AgentSnapshot agents = 1;
    */
   agents: AgentSnapshot[];
 
   /**
-   * The stream position the snapshot describes. Without resume_after the
-   * events that follow are exactly those after this position. Passing it as
-   * resume_after later resumes from the snapshot.
+   * The stream position the snapshot describes: every agent's state
+   * includes the events up to here. Without resume_after the events that
+   * follow are exactly those after this position. With resume_after the
+   * replayed events come first; those up to this position are already
+   * reflected in the snapshot (their sequence is at most the agent's
+   * last_sequence), the rest are newer. Passing this cursor as resume_after
+   * later resumes from the snapshot.
    *
    * @generated from field: string cursor = 2;
    */
@@ -319,22 +422,33 @@ export declare type AgentSnapshot = Message<"ccgw.v1.AgentSnapshot"> & {
   sessionState: SessionState;
 
   /**
-   * What the agent is doing. See AgentState.
+   * What the agent is doing. See AgentState. Folded from the agent's
+   * events by the rules of the README's "Agent view" table: for example
+   * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+   * next state event. A SessionChange also makes it UNSPECIFIED, and it
+   * stays so while the session is LOST.
    *
    * @generated from field: ccgw.v1.AgentState agent_state = 3;
    */
   agentState: AgentState;
 
   /**
-   * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+   * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+   * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+   * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+   * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+   * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+   * does not remove it: a failed transfer leaves the chat with the agent.
+   * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+   * empty the list, so it is empty while the session is LOST.
    *
    * @generated from field: repeated string active_call_ids = 4;
    */
   activeCallIds: string[];
 
   /**
-   * Sequence number of the agent's latest event, already reflected in this
-   * snapshot; 0 when the agent has no event yet.
+   * Sequence number of the agent's latest event or SessionChange, already
+   * reflected in this snapshot; 0 when the agent has none yet.
    *
    * @generated from field: uint64 last_sequence = 5;
    */
@@ -385,21 +499,26 @@ export declare type Heartbeat = Message<"ccgw.v1.Heartbeat"> & {
 export declare const HeartbeatSchema: GenMessage<Heartbeat>;
 
 /**
- * Announces events of one agent that this stream will not deliver. The
- * stream goes on with the agent's next event the bridge still has.
+ * Announces events of one agent that this stream will not deliver. Gaps
+ * come in log order among the replayed events: right before the agent's next
+ * event the bridge still has, or, when it has none (yet), after the last
+ * replayed event, ordered by agent id. The stream goes on with that event.
  *
  * @generated from message ccgw.v1.Gap
  */
 export declare type Gap = Message<"ccgw.v1.Gap"> & {
   /**
-   * The agent whose events are missing.
+   * The agent whose events are missing. Always set.
    *
    * @generated from field: string agent_id = 1;
    */
   agentId: string;
 
   /**
-   * First missing sequence number.
+   * First missing sequence number. Exact whenever the client missed at most
+   * 4096 of the agent's events; 0 when the bridge can no longer tell (the
+   * range then starts right after the last sequence the client received of
+   * this agent). 0 for LOG_RESTARTED.
    *
    * @generated from field: uint64 from_sequence = 2;
    */
@@ -407,15 +526,17 @@ export declare type Gap = Message<"ccgw.v1.Gap"> & {
 
   /**
    * Last missing sequence number; the missing range is from_sequence to
-   * to_sequence, both included.
+   * to_sequence, both included. 0 for LOG_RESTARTED.
    *
    * @generated from field: uint64 to_sequence = 3;
    */
   toSequence: bigint;
 
   /**
-   * A position just after the missing range, to resume from when
-   * reconnecting.
+   * The position of this message in the stream: past the missing range and
+   * past every message sent before it, and before the agent's next event.
+   * Resuming from it reports neither this gap again nor anything already
+   * sent.
    *
    * @generated from field: string resume_cursor = 4;
    */
@@ -434,6 +555,85 @@ export declare type Gap = Message<"ccgw.v1.Gap"> & {
  * Use `create(GapSchema)` to create a new message.
  */
 export declare const GapSchema: GenMessage<Gap>;
+
+/**
+ * What caused a SessionChange.
+ *
+ * @generated from enum ccgw.v1.SessionChangeReason
+ */
+export enum SessionChangeReason {
+  /**
+   * Not given. Clients should handle new reasons like this one.
+   *
+   * @generated from enum value: SESSION_CHANGE_REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * ACTIVE: SignIn through the bridge started a new session (the gateway's
+   * login).
+   *
+   * @generated from enum value: SESSION_CHANGE_REASON_SIGNED_IN = 1;
+   */
+  SIGNED_IN = 1,
+
+  /**
+   * ACTIVE: SignIn with `force` started a new session with the gateway's
+   * forced sign-in; the agent's previous session, whether this bridge or
+   * someone else held it, has ended.
+   *
+   * @generated from enum value: SESSION_CHANGE_REASON_FORCED_SIGN_IN = 2;
+   */
+  FORCED_SIGN_IN = 2,
+
+  /**
+   * SIGNED_OUT: SignOut through the bridge.
+   *
+   * @generated from enum value: SESSION_CHANGE_REASON_SIGNED_OUT = 3;
+   */
+  SIGNED_OUT = 3,
+
+  /**
+   * LOST: the gateway announced that it signed the agent out
+   * (AgentOther_ShutdownService): its own heartbeat timeout, or a forced
+   * sign-out elsewhere.
+   *
+   * @generated from enum value: SESSION_CHANGE_REASON_SIGNED_OUT_BY_GATEWAY = 4;
+   */
+  SIGNED_OUT_BY_GATEWAY = 4,
+
+  /**
+   * LOST: the gateway kept refusing the session's GUID (retcode 000-003)
+   * through the confirmation period, typically because the agent was
+   * signed in again elsewhere, which ends the bridge's session.
+   *
+   * @generated from enum value: SESSION_CHANGE_REASON_GUID_REFUSED = 5;
+   */
+  GUID_REFUSED = 5,
+
+  /**
+   * LOST: the gateway kept answering that the agent is not signed in
+   * (retcode 100-006) through the confirmation period.
+   *
+   * @generated from enum value: SESSION_CHANGE_REASON_NOT_SIGNED_IN = 6;
+   */
+  NOT_SIGNED_IN = 6,
+
+  /**
+   * LOST: the bridge could not poll the agent's events (the gateway's
+   * heartbeat) for longer than the gateway's heartbeat window, so the
+   * gateway has signed the agent out (a gateway outage, or the network
+   * between the two).
+   *
+   * @generated from enum value: SESSION_CHANGE_REASON_HEARTBEAT_EXPIRED = 7;
+   */
+  HEARTBEAT_EXPIRED = 7,
+}
+
+/**
+ * Describes the enum ccgw.v1.SessionChangeReason.
+ */
+export declare const SessionChangeReasonSchema: GenEnum<SessionChangeReason>;
 
 /**
  * Why a Gap happened.
@@ -458,8 +658,13 @@ export enum GapReason {
 
   /**
    * The resume_after cursor was issued by an earlier run of the bridge's event
-   * log (an in-memory log that restarted). Sequences may have started again
-   * at 1; the stream continues with every event the log now holds.
+   * log (an in-memory log that restarted): the events of the earlier log
+   * after the cursor are lost, and how many cannot be told, so
+   * from_sequence and to_sequence are 0. One such Gap is sent per agent the
+   * stream names and per agent with events in the new log, before that
+   * agent's first event. Sequences may have started again at 1; the stream
+   * continues with every event the new log holds (with EXPIRED gaps for any
+   * it no longer keeps).
    *
    * @generated from enum value: GAP_REASON_LOG_RESTARTED = 2;
    */
@@ -487,14 +692,20 @@ export declare const AgentEventService: GenService<{
   /**
    * Streams agent events. The first message is always a StateSnapshot; then
    * come AgentEvent messages in the order the bridge received them
-   * (per agent, sequence numbers only increase), Heartbeat messages while
-   * nothing else is sent, and a Gap message where events could not be
-   * delivered. The stream runs until the client cancels it or the server
+   * (per agent, sequence numbers only increase), SessionChange messages
+   * where a session began, ended or was lost (in the same order and
+   * numbering as the agent's events), Heartbeat messages while nothing else
+   * is sent, and a Gap message where events could not be delivered. The stream runs until the client cancels it or the server
    * shuts down; reconnect with `resume_after` set to the last cursor seen.
    *
    * REST streams are newline-delimited JSON (application/x-ndjson): one
-   * object per line, {"result": <StreamEventsResponse>}, or {"error": ...}
-   * if the stream fails. /v1/agents/{agent_id}/events follows one agent;
+   * object per line, {"result": <StreamEventsResponse>}, or, if the stream
+   * fails (before or after its first message), one last line
+   * {"error": <google.rpc.Status>} holding the same status, ErrorInfo
+   * included, that a unary REST error is. A client that falls too far behind
+   * gets RESOURCE_EXHAUSTED (reason SUBSCRIBER_TOO_SLOW, metadata
+   * `resume_after`); shutdown ends streams with UNAVAILABLE (reason
+   * SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
    * /v1/events follows the agents named by `agent_ids`, or every agent when
    * none are named.
    *

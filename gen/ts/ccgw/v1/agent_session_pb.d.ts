@@ -110,16 +110,17 @@ export declare type Session = Message<"ccgw.v1.Session"> & {
 
   /**
    * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-   * as tracked from the agent's events; in no particular order.
+   * as tracked from the events of the current session; in no particular
+   * order. Empty while the session is LOST.
    *
    * @generated from field: repeated string active_call_ids = 12;
    */
   activeCallIds: string[];
 
   /**
-   * Cursor of the last event the bridge received for this agent; pass it as
-   * StreamEventsRequest.resume_after to receive only later events. Empty
-   * before the first event.
+   * Cursor of the last event or SessionChange the bridge logged for this
+   * agent (right after SignIn: the new session's SessionChange); pass it as
+   * StreamEventsRequest.resume_after to receive only later events.
    *
    * @generated from field: string last_event_cursor = 13;
    */
@@ -215,7 +216,8 @@ export declare type SignInRequest = Message<"ccgw.v1.SignInRequest"> & {
   /**
    * When the agent is already signed in (elsewhere, or through this bridge),
    * take it over with the gateway's forced sign-in instead of failing with
-   * ALREADY_EXISTS. Whoever held the agent loses it.
+   * ALREADY_EXISTS or returning the held session. Whoever held the agent
+   * loses it; a session this bridge held is replaced. See SignIn.
    *
    * @generated from field: bool force = 9;
    */
@@ -235,7 +237,8 @@ export declare const SignInRequestSchema: GenMessage<SignInRequest>;
  */
 export declare type SignInResponse = Message<"ccgw.v1.SignInResponse"> & {
   /**
-   * The new session, ACTIVE.
+   * The new session, ACTIVE; or, for a request equal to the one that
+   * started the session the bridge holds, that session as it is now.
    *
    * @generated from field: ccgw.v1.Session session = 1;
    */
@@ -266,8 +269,8 @@ export declare type SignOutRequest = Message<"ccgw.v1.SignOutRequest"> & {
   /**
    * Sign out even while the agent is in a call, releasing the call. Without
    * it the gateway refuses to sign out an agent that is talking or
-   * answering, and the call fails with FAILED_PRECONDITION. In REST it is
-   * the `force` query parameter.
+   * answering, and the call fails with FAILED_PRECONDITION (reason
+   * CCGW_STATE_REJECTED). In REST it is the `force` query parameter.
    *
    * @generated from field: bool force = 2;
    */
@@ -418,15 +421,39 @@ export enum SessionState {
 
   /**
    * The gateway no longer knows the agent as signed in, or no longer accepts
-   * the bridge's GUID for it, and the bridge could not recover: for example
-   * the agent was forced out elsewhere (event AgentOther_ShutdownService), or
-   * the gateway answered "not signed in" to a poll. `lost_reason` says what
-   * happened. Commands fail with FAILED_PRECONDITION. Call SignIn again to
-   * get a new session, or SignOut to forget this one.
+   * the bridge's GUID for it. The bridge declares a session LOST only when
+   * it is sure, in one of three ways:
+   *
+   * - the gateway announced the sign-out (event AgentOther_ShutdownService);
+   * - the gateway refused the agent's polls (retcode 000-003, GUID refused,
+   *   or 100-006, not signed in) on every poll for a confirmation period of
+   *   a quarter of the gateway's heartbeat window (30 s by default). Until
+   *   then the bridge re-polls with backoff, so a session the gateway still
+   *   holds keeps its heartbeat, and one refusal that the next poll does not
+   *   repeat changes nothing;
+   * - the bridge could not poll the agent at all (gateway unreachable or not
+   *   answering) for longer than the gateway's heartbeat window (120 s by
+   *   default, the bridge's -gateway-heartbeat-window): the gateway has
+   *   signed the agent out by then.
+   *
+   * `lost_reason` says which, and streams get a SessionChange saying it.
+   * A LOST session has agent_state UNSPECIFIED and no active calls.
+   * Commands fail with FAILED_PRECONDITION (reason CCGW_AGENT_NOT_SIGNED_IN,
+   * metadata `session_state` SESSION_STATE_LOST and `lost_reason`). Call
+   * SignIn again to get a new session, or SignOut to forget this one.
    *
    * @generated from enum value: SESSION_STATE_LOST = 2;
    */
   LOST = 2,
+
+  /**
+   * The bridge holds no session for the agent any more: it was signed out
+   * through the bridge. Used only in SessionChange; GetSession and
+   * snapshots do not list signed-out agents.
+   *
+   * @generated from enum value: SESSION_STATE_SIGNED_OUT = 3;
+   */
+  SIGNED_OUT = 3,
 }
 
 /**
@@ -570,11 +597,36 @@ export declare const AgentSessionService: GenService<{
    *
    * The bridge calls the gateway's sign-in (or, with `force`, forced
    * sign-in), then joins the requested skill queues (the gateway's
-   * resetskill), then starts polling. When the agent is already signed in,
-   * through this bridge or anywhere else, the call fails with ALREADY_EXISTS
-   * (ErrorInfo reason CCGW_ALREADY_SIGNED_IN) unless `force` is true.
-   * Rejected credentials (wrong, expired or locked password) give
-   * PERMISSION_DENIED (reason CCGW_CREDENTIALS_REJECTED).
+   * resetskill), then starts polling, and streams get a SessionChange
+   * (SIGNED_IN or FORCED_SIGN_IN). The new session starts empty: agent_state
+   * is UNSPECIFIED and active_call_ids is empty until the gateway's events of
+   * this session say otherwise, and last_event_cursor is the cursor of the
+   * session's SessionChange, so a stream resumed from it sees everything of
+   * the new session and nothing of an earlier one.
+   *
+   * When the agent is already signed in:
+   *
+   * - Held ACTIVE by this bridge, without `force`: a request equal to the
+   *   one that started the session (same password, phone_number,
+   *   initial_state, skill_ids, auto_answer, auto_enter_idle and
+   *   release_phone) returns the held session as it is now, without calling
+   *   the gateway, so a retried SignIn is safe. Any other request fails with
+   *   ALREADY_EXISTS (ErrorInfo reason CCGW_ALREADY_SIGNED_IN) and the held
+   *   session is kept. A session this bridge resumed after a restart
+   *   remembers no request, so every SignIn without `force` gets
+   *   ALREADY_EXISTS.
+   * - Held ACTIVE by this bridge, with `force`: the bridge calls the
+   *   gateway's forced sign-in, which ends the held session; the new session
+   *   replaces it (SessionChange FORCED_SIGN_IN).
+   * - Signed in elsewhere: ALREADY_EXISTS (reason CCGW_ALREADY_SIGNED_IN)
+   *   unless `force` is true, which takes the agent over with the gateway's
+   *   forced sign-in.
+   * - Held LOST by this bridge: the new session replaces it.
+   *
+   * Rejected credentials (wrong or expired password, locked account) give
+   * FAILED_PRECONDITION (reason CCGW_CREDENTIALS_REJECTED): they are the
+   * agent's, not the caller's, so PERMISSION_DENIED stays reserved for the
+   * bridge's own access control.
    *
    * @generated from rpc ccgw.v1.AgentSessionService.SignIn
    */
@@ -589,7 +641,9 @@ export declare const AgentSessionService: GenService<{
    * A normal sign-out is refused by the gateway while the agent is in a call
    * or answering one; `force` signs out anyway and releases the call.
    * Signing out an agent whose session is LOST only forgets the session.
-   * NOT_FOUND when the bridge holds no session for the agent.
+   * Streams get a SessionChange (SIGNED_OUT).
+   * NOT_FOUND (reason SESSION_NOT_FOUND) when the bridge holds no session
+   * for the agent.
    *
    * @generated from rpc ccgw.v1.AgentSessionService.SignOut
    */
@@ -600,7 +654,8 @@ export declare const AgentSessionService: GenService<{
   },
   /**
    * Returns the session the bridge holds for one agent, ACTIVE or LOST.
-   * NOT_FOUND when there is none (never signed in through the bridge, or
+   * NOT_FOUND (reason SESSION_NOT_FOUND) when there is none (never signed in
+   * through the bridge, or
    * signed out since). Answered from the bridge's own state; the gateway is
    * not called.
    *

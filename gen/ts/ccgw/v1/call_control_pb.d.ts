@@ -39,7 +39,8 @@ export declare type CallInnerSkillRequest = Message<"ccgw.v1.CallInnerSkillReque
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+   * request places a call.
    *
    * @generated from field: string request_id = 3;
    */
@@ -51,7 +52,9 @@ export declare type CallInnerSkillRequest = Message<"ccgw.v1.CallInnerSkillReque
    * it. The wait ends a little before the RPC deadline (or after 30 s without
    * one): the response then carries the call_id with CALL_OUTCOME_PENDING,
    * and the outcome follows on the agent's event stream. Set a deadline that
-   * leaves room for the answer to travel back.
+   * leaves room for the answer to travel back. A pass-through call (GUID in
+   * `x-ccgw-guid`) has no event feed: await_outcome there is INVALID_ARGUMENT
+   * (reason AWAIT_NEEDS_SESSION).
    *
    * @generated from field: bool await_outcome = 4;
    */
@@ -255,7 +258,7 @@ export declare type TransferSessionRequest = Message<"ccgw.v1.TransferSessionReq
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
    *
    * @generated from field: string request_id = 9;
    */
@@ -267,7 +270,9 @@ export declare type TransferSessionRequest = Message<"ccgw.v1.TransferSessionReq
    * it. The wait ends a little before the RPC deadline (or after 30 s without
    * one) with TRANSFER_OUTCOME_PENDING: the transfer was requested and its
    * outcome follows on the agent's event stream. Do not transfer again;
-   * a retry with the same request_id returns this same answer.
+   * a retry with the same request_id returns this same answer. A
+   * pass-through call cannot await (INVALID_ARGUMENT, reason
+   * AWAIT_NEEDS_SESSION).
    *
    * @generated from field: bool await_outcome = 10;
    */
@@ -316,7 +321,11 @@ export declare type TransferSessionResponse = Message<"ccgw.v1.TransferSessionRe
 export declare const TransferSessionResponseSchema: GenMessage<TransferSessionResponse>;
 
 /**
- * How an internal call ended, when the caller waited for it.
+ * How an internal call ended, when the caller waited for it: the first
+ * AgentEvent_Talking or AgentEvent_Inside_Call_Fail of the calling agent
+ * whose call id is the call_id the gateway returned, logged after the
+ * request was sent (also when it arrived before the gateway's answer).
+ * Call ids are new for every call, so another call's events never count.
  *
  * @generated from enum ccgw.v1.CallOutcome
  */
@@ -399,6 +408,28 @@ export declare const TransferModeSchema: GenEnum<TransferMode>;
 /**
  * How a transfer ended, when the caller waited for it.
  *
+ * Which events belong to which transfer: the gateway names the chat in its
+ * events, not the transfer, and a chat may be transferred again (a failed
+ * transfer leaves it with the agent). Every transfer of a chat sent through
+ * the bridge, awaited or not, joins that chat's queue in the order the
+ * gateway accepted it (the bridge sends transfers of one chat one at a
+ * time). Each transfer expects the chat's events in turn:
+ *
+ * - RELEASE_AFTER_TRANSFER: first AgentEvent_SuccTransResult or
+ *   AgentEvent_Connect_Fail. After Connect_Fail it still expects its
+ *   SuccTransResult, which may come late, even after the next transfer was
+ *   sent; after a SuccTransResult with result 0 it expects the agent's
+ *   AgentEvent_Call_Release. Any other result ends it.
+ * - BLIND: first AgentEvent_Call_Release or AgentEvent_Connect_Fail; after
+ *   Connect_Fail it still expects the Call_Release. Call_Release ends it.
+ *
+ * An event of the chat goes to the oldest queued transfer that expects it,
+ * so a late event of an earlier transfer is never taken for a later one's;
+ * the first event a transfer takes is its outcome. A transfer leaves the
+ * queue when it expects nothing more, when the gateway refused it, or two
+ * minutes after it was sent. Transfers sent by other systems, or through
+ * another bridge replica, are not in the queue.
+ *
  * @generated from enum ccgw.v1.TransferOutcome
  */
 export enum TransferOutcome {
@@ -467,7 +498,28 @@ export declare const TransferOutcomeSchema: GenEnum<TransferOutcome>;
  * call or transfer. The bridge never retries a command on its own.
  *
  * Commands for an agent without an ACTIVE session fail with
- * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+ * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+ * holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+ * `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+ * answered that the agent is not signed in (metadata `retcode`).
+ *
+ * Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+ * command may be sent again. UNKNOWN (the gateway failed during the
+ * operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+ * mean it may have acted: send again only with the same `request_id`, or
+ * after checking the agent's events. The README's "Errors" section has the
+ * whole table.
+ *
+ * Pass-through: for an agent whose session another system holds, a command
+ * may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+ * the X-Ccgw-Guid header); the bridge sends the command with it and holds
+ * nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+ * reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+ * (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+ * PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+ * the one that works. A header that is present but not exactly one GUID of
+ * 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+ * (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
  *
  * @generated from service ccgw.v1.CallControlService
  */
@@ -488,8 +540,8 @@ export declare const CallControlService: GenService<{
   /**
    * Transfers a multimedia (chat) session of the agent to a skill queue,
    * another agent or a system access code (the gateway's mediacall
-   * transfer). A gateway refusal gives FAILED_PRECONDITION or
-   * INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+   * transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+   * with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
    *
    * @generated from rpc ccgw.v1.CallControlService.TransferSession
    */

@@ -15,11 +15,30 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class SessionChangeReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SESSION_CHANGE_REASON_UNSPECIFIED: _ClassVar[SessionChangeReason]
+    SESSION_CHANGE_REASON_SIGNED_IN: _ClassVar[SessionChangeReason]
+    SESSION_CHANGE_REASON_FORCED_SIGN_IN: _ClassVar[SessionChangeReason]
+    SESSION_CHANGE_REASON_SIGNED_OUT: _ClassVar[SessionChangeReason]
+    SESSION_CHANGE_REASON_SIGNED_OUT_BY_GATEWAY: _ClassVar[SessionChangeReason]
+    SESSION_CHANGE_REASON_GUID_REFUSED: _ClassVar[SessionChangeReason]
+    SESSION_CHANGE_REASON_NOT_SIGNED_IN: _ClassVar[SessionChangeReason]
+    SESSION_CHANGE_REASON_HEARTBEAT_EXPIRED: _ClassVar[SessionChangeReason]
+
 class GapReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     GAP_REASON_UNSPECIFIED: _ClassVar[GapReason]
     GAP_REASON_EXPIRED: _ClassVar[GapReason]
     GAP_REASON_LOG_RESTARTED: _ClassVar[GapReason]
+SESSION_CHANGE_REASON_UNSPECIFIED: SessionChangeReason
+SESSION_CHANGE_REASON_SIGNED_IN: SessionChangeReason
+SESSION_CHANGE_REASON_FORCED_SIGN_IN: SessionChangeReason
+SESSION_CHANGE_REASON_SIGNED_OUT: SessionChangeReason
+SESSION_CHANGE_REASON_SIGNED_OUT_BY_GATEWAY: SessionChangeReason
+SESSION_CHANGE_REASON_GUID_REFUSED: SessionChangeReason
+SESSION_CHANGE_REASON_NOT_SIGNED_IN: SessionChangeReason
+SESSION_CHANGE_REASON_HEARTBEAT_EXPIRED: SessionChangeReason
 GAP_REASON_UNSPECIFIED: GapReason
 GAP_REASON_EXPIRED: GapReason
 GAP_REASON_LOG_RESTARTED: GapReason
@@ -37,16 +56,18 @@ class StreamEventsRequest(_message.Message):
     def __init__(self, agent_id: _Optional[str] = ..., agent_ids: _Optional[_Iterable[str]] = ..., event_types: _Optional[_Iterable[str]] = ..., resume_after: _Optional[str] = ...) -> None: ...
 
 class StreamEventsResponse(_message.Message):
-    __slots__ = ("event", "snapshot", "heartbeat", "gap")
+    __slots__ = ("event", "snapshot", "heartbeat", "gap", "session_change")
     EVENT_FIELD_NUMBER: _ClassVar[int]
     SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
     GAP_FIELD_NUMBER: _ClassVar[int]
+    SESSION_CHANGE_FIELD_NUMBER: _ClassVar[int]
     event: AgentEvent
     snapshot: StateSnapshot
     heartbeat: Heartbeat
     gap: Gap
-    def __init__(self, event: _Optional[_Union[AgentEvent, _Mapping]] = ..., snapshot: _Optional[_Union[StateSnapshot, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ...) -> None: ...
+    session_change: SessionChange
+    def __init__(self, event: _Optional[_Union[AgentEvent, _Mapping]] = ..., snapshot: _Optional[_Union[StateSnapshot, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., session_change: _Optional[_Union[SessionChange, _Mapping]] = ...) -> None: ...
 
 class AgentEvent(_message.Message):
     __slots__ = ("cursor", "sequence", "agent_id", "event_type", "receive_time", "gateway_time", "call_id", "caller", "called", "other_phone", "feature", "media_type", "result", "reason", "content")
@@ -81,6 +102,24 @@ class AgentEvent(_message.Message):
     reason: str
     content: _struct_pb2.Value
     def __init__(self, cursor: _Optional[str] = ..., sequence: _Optional[int] = ..., agent_id: _Optional[str] = ..., event_type: _Optional[str] = ..., receive_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., gateway_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., call_id: _Optional[str] = ..., caller: _Optional[str] = ..., called: _Optional[str] = ..., other_phone: _Optional[str] = ..., feature: _Optional[str] = ..., media_type: _Optional[str] = ..., result: _Optional[str] = ..., reason: _Optional[str] = ..., content: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+
+class SessionChange(_message.Message):
+    __slots__ = ("cursor", "sequence", "agent_id", "session_state", "reason", "detail", "time")
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_STATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    cursor: str
+    sequence: int
+    agent_id: str
+    session_state: _agent_session_pb2.SessionState
+    reason: SessionChangeReason
+    detail: str
+    time: _timestamp_pb2.Timestamp
+    def __init__(self, cursor: _Optional[str] = ..., sequence: _Optional[int] = ..., agent_id: _Optional[str] = ..., session_state: _Optional[_Union[_agent_session_pb2.SessionState, str]] = ..., reason: _Optional[_Union[SessionChangeReason, str]] = ..., detail: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class StateSnapshot(_message.Message):
     __slots__ = ("agents", "cursor")

@@ -19,6 +19,7 @@ class SessionState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SESSION_STATE_UNSPECIFIED: _ClassVar[SessionState]
     SESSION_STATE_ACTIVE: _ClassVar[SessionState]
     SESSION_STATE_LOST: _ClassVar[SessionState]
+    SESSION_STATE_SIGNED_OUT: _ClassVar[SessionState]
 
 class AgentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -40,6 +41,7 @@ class InitialState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 SESSION_STATE_UNSPECIFIED: SessionState
 SESSION_STATE_ACTIVE: SessionState
 SESSION_STATE_LOST: SessionState
+SESSION_STATE_SIGNED_OUT: SessionState
 AGENT_STATE_UNSPECIFIED: AgentState
 AGENT_STATE_IDLE: AgentState
 AGENT_STATE_BUSY: AgentState

@@ -42,6 +42,11 @@ public final class AgentEventOuterClass extends com.google.protobuf.GeneratedFil
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_ccgw_v1_AgentEvent_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ccgw_v1_SessionChange_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ccgw_v1_SessionChange_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_ccgw_v1_StateSnapshot_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -83,41 +88,57 @@ public final class AgentEventOuterClass extends com.google.protobuf.GeneratedFil
       "\030\200\010:\177\272H|\032z\n ccgw.stream_events.one_selec" +
       "tion\022#set agent_id or agent_ids, not bot" +
       "h\0321this.agent_id == \'\' || this.agent_ids" +
-      ".size() == 0\"\271\001\n\024StreamEventsResponse\022$\n" +
+      ".size() == 0\"\353\001\n\024StreamEventsResponse\022$\n" +
       "\005event\030\001 \001(\0132\023.ccgw.v1.AgentEventH\000\022*\n\010s" +
       "napshot\030\002 \001(\0132\026.ccgw.v1.StateSnapshotH\000\022" +
       "\'\n\theartbeat\030\003 \001(\0132\022.ccgw.v1.HeartbeatH\000" +
-      "\022\033\n\003gap\030\004 \001(\0132\014.ccgw.v1.GapH\000B\t\n\007message" +
-      "\"\354\002\n\nAgentEvent\022\016\n\006cursor\030\001 \001(\t\022\020\n\010seque" +
-      "nce\030\002 \001(\004\022\020\n\010agent_id\030\003 \001(\t\022\022\n\nevent_typ" +
-      "e\030\004 \001(\t\0220\n\014receive_time\030\005 \001(\0132\032.google.p" +
-      "rotobuf.Timestamp\0220\n\014gateway_time\030\006 \001(\0132" +
-      "\032.google.protobuf.Timestamp\022\017\n\007call_id\030\007" +
-      " \001(\t\022\016\n\006caller\030\010 \001(\t\022\016\n\006called\030\t \001(\t\022\023\n\013" +
-      "other_phone\030\n \001(\t\022\017\n\007feature\030\013 \001(\t\022\022\n\nme" +
-      "dia_type\030\014 \001(\t\022\016\n\006result\030\r \001(\t\022\016\n\006reason" +
-      "\030\016 \001(\t\022\'\n\007content\030\017 \001(\0132\026.google.protobu" +
-      "f.Value\"G\n\rStateSnapshot\022&\n\006agents\030\001 \003(\013" +
-      "2\026.ccgw.v1.AgentSnapshot\022\016\n\006cursor\030\002 \001(\t" +
-      "\"\276\001\n\rAgentSnapshot\022\020\n\010agent_id\030\001 \001(\t\022,\n\r" +
-      "session_state\030\002 \001(\0162\025.ccgw.v1.SessionSta" +
-      "te\022(\n\013agent_state\030\003 \001(\0162\023.ccgw.v1.AgentS" +
-      "tate\022\027\n\017active_call_ids\030\004 \003(\t\022\025\n\rlast_se" +
-      "quence\030\005 \001(\004\022\023\n\013lost_reason\030\006 \001(\t\"E\n\tHea" +
-      "rtbeat\022(\n\004time\030\001 \001(\0132\032.google.protobuf.T" +
-      "imestamp\022\016\n\006cursor\030\002 \001(\t\"~\n\003Gap\022\020\n\010agent" +
-      "_id\030\001 \001(\t\022\025\n\rfrom_sequence\030\002 \001(\004\022\023\n\013to_s" +
-      "equence\030\003 \001(\004\022\025\n\rresume_cursor\030\004 \001(\t\022\"\n\006" +
-      "reason\030\005 \001(\0162\022.ccgw.v1.GapReason*]\n\tGapR" +
-      "eason\022\032\n\026GAP_REASON_UNSPECIFIED\020\000\022\026\n\022GAP" +
-      "_REASON_EXPIRED\020\001\022\034\n\030GAP_REASON_LOG_REST" +
-      "ARTED\020\0022\227\001\n\021AgentEventService\022\201\001\n\014Stream" +
-      "Events\022\034.ccgw.v1.StreamEventsRequest\032\035.c" +
-      "cgw.v1.StreamEventsResponse\"2\202\323\344\223\002,\022\034/v1" +
-      "/agents/{agent_id}/eventsZ\014\022\n/v1/events0" +
-      "\001BW\n\034io.github.ccgwbridge.ccgw.v1P\001Z5git" +
-      "hub.com/ccgw-bridge/ccgw-bridge/gen/ccgw" +
-      "/v1;ccgwv1b\006proto3"
+      "\022\033\n\003gap\030\004 \001(\0132\014.ccgw.v1.GapH\000\0220\n\016session" +
+      "_change\030\005 \001(\0132\026.ccgw.v1.SessionChangeH\000B" +
+      "\t\n\007message\"\354\002\n\nAgentEvent\022\016\n\006cursor\030\001 \001(" +
+      "\t\022\020\n\010sequence\030\002 \001(\004\022\020\n\010agent_id\030\003 \001(\t\022\022\n" +
+      "\nevent_type\030\004 \001(\t\0220\n\014receive_time\030\005 \001(\0132" +
+      "\032.google.protobuf.Timestamp\0220\n\014gateway_t" +
+      "ime\030\006 \001(\0132\032.google.protobuf.Timestamp\022\017\n" +
+      "\007call_id\030\007 \001(\t\022\016\n\006caller\030\010 \001(\t\022\016\n\006called" +
+      "\030\t \001(\t\022\023\n\013other_phone\030\n \001(\t\022\017\n\007feature\030\013" +
+      " \001(\t\022\022\n\nmedia_type\030\014 \001(\t\022\016\n\006result\030\r \001(\t" +
+      "\022\016\n\006reason\030\016 \001(\t\022\'\n\007content\030\017 \001(\0132\026.goog" +
+      "le.protobuf.Value\"\331\001\n\rSessionChange\022\016\n\006c" +
+      "ursor\030\001 \001(\t\022\020\n\010sequence\030\002 \001(\004\022\020\n\010agent_i" +
+      "d\030\003 \001(\t\022,\n\rsession_state\030\004 \001(\0162\025.ccgw.v1" +
+      ".SessionState\022,\n\006reason\030\005 \001(\0162\034.ccgw.v1." +
+      "SessionChangeReason\022\016\n\006detail\030\006 \001(\t\022(\n\004t" +
+      "ime\030\007 \001(\0132\032.google.protobuf.Timestamp\"G\n" +
+      "\rStateSnapshot\022&\n\006agents\030\001 \003(\0132\026.ccgw.v1" +
+      ".AgentSnapshot\022\016\n\006cursor\030\002 \001(\t\"\276\001\n\rAgent" +
+      "Snapshot\022\020\n\010agent_id\030\001 \001(\t\022,\n\rsession_st" +
+      "ate\030\002 \001(\0162\025.ccgw.v1.SessionState\022(\n\013agen" +
+      "t_state\030\003 \001(\0162\023.ccgw.v1.AgentState\022\027\n\017ac" +
+      "tive_call_ids\030\004 \003(\t\022\025\n\rlast_sequence\030\005 \001" +
+      "(\004\022\023\n\013lost_reason\030\006 \001(\t\"E\n\tHeartbeat\022(\n\004" +
+      "time\030\001 \001(\0132\032.google.protobuf.Timestamp\022\016" +
+      "\n\006cursor\030\002 \001(\t\"~\n\003Gap\022\020\n\010agent_id\030\001 \001(\t\022" +
+      "\025\n\rfrom_sequence\030\002 \001(\004\022\023\n\013to_sequence\030\003 " +
+      "\001(\004\022\025\n\rresume_cursor\030\004 \001(\t\022\"\n\006reason\030\005 \001" +
+      "(\0162\022.ccgw.v1.GapReason*\340\002\n\023SessionChange" +
+      "Reason\022%\n!SESSION_CHANGE_REASON_UNSPECIF" +
+      "IED\020\000\022#\n\037SESSION_CHANGE_REASON_SIGNED_IN" +
+      "\020\001\022(\n$SESSION_CHANGE_REASON_FORCED_SIGN_" +
+      "IN\020\002\022$\n SESSION_CHANGE_REASON_SIGNED_OUT" +
+      "\020\003\022/\n+SESSION_CHANGE_REASON_SIGNED_OUT_B" +
+      "Y_GATEWAY\020\004\022&\n\"SESSION_CHANGE_REASON_GUI" +
+      "D_REFUSED\020\005\022\'\n#SESSION_CHANGE_REASON_NOT" +
+      "_SIGNED_IN\020\006\022+\n\'SESSION_CHANGE_REASON_HE" +
+      "ARTBEAT_EXPIRED\020\007*]\n\tGapReason\022\032\n\026GAP_RE" +
+      "ASON_UNSPECIFIED\020\000\022\026\n\022GAP_REASON_EXPIRED" +
+      "\020\001\022\034\n\030GAP_REASON_LOG_RESTARTED\020\0022\227\001\n\021Age" +
+      "ntEventService\022\201\001\n\014StreamEvents\022\034.ccgw.v" +
+      "1.StreamEventsRequest\032\035.ccgw.v1.StreamEv" +
+      "entsResponse\"2\202\323\344\223\002,\022\034/v1/agents/{agent_" +
+      "id}/eventsZ\014\022\n/v1/events0\001BW\n\034io.github." +
+      "ccgwbridge.ccgw.v1P\001Z5github.com/ccgw-br" +
+      "idge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\006pro" +
+      "to3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -140,33 +161,39 @@ public final class AgentEventOuterClass extends com.google.protobuf.GeneratedFil
     internal_static_ccgw_v1_StreamEventsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ccgw_v1_StreamEventsResponse_descriptor,
-        new java.lang.String[] { "Event", "Snapshot", "Heartbeat", "Gap", "Message", });
+        new java.lang.String[] { "Event", "Snapshot", "Heartbeat", "Gap", "SessionChange", "Message", });
     internal_static_ccgw_v1_AgentEvent_descriptor =
       getDescriptor().getMessageType(2);
     internal_static_ccgw_v1_AgentEvent_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ccgw_v1_AgentEvent_descriptor,
         new java.lang.String[] { "Cursor", "Sequence", "AgentId", "EventType", "ReceiveTime", "GatewayTime", "CallId", "Caller", "Called", "OtherPhone", "Feature", "MediaType", "Result", "Reason", "Content", });
-    internal_static_ccgw_v1_StateSnapshot_descriptor =
+    internal_static_ccgw_v1_SessionChange_descriptor =
       getDescriptor().getMessageType(3);
+    internal_static_ccgw_v1_SessionChange_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ccgw_v1_SessionChange_descriptor,
+        new java.lang.String[] { "Cursor", "Sequence", "AgentId", "SessionState", "Reason", "Detail", "Time", });
+    internal_static_ccgw_v1_StateSnapshot_descriptor =
+      getDescriptor().getMessageType(4);
     internal_static_ccgw_v1_StateSnapshot_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ccgw_v1_StateSnapshot_descriptor,
         new java.lang.String[] { "Agents", "Cursor", });
     internal_static_ccgw_v1_AgentSnapshot_descriptor =
-      getDescriptor().getMessageType(4);
+      getDescriptor().getMessageType(5);
     internal_static_ccgw_v1_AgentSnapshot_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ccgw_v1_AgentSnapshot_descriptor,
         new java.lang.String[] { "AgentId", "SessionState", "AgentState", "ActiveCallIds", "LastSequence", "LostReason", });
     internal_static_ccgw_v1_Heartbeat_descriptor =
-      getDescriptor().getMessageType(5);
+      getDescriptor().getMessageType(6);
     internal_static_ccgw_v1_Heartbeat_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ccgw_v1_Heartbeat_descriptor,
         new java.lang.String[] { "Time", "Cursor", });
     internal_static_ccgw_v1_Gap_descriptor =
-      getDescriptor().getMessageType(6);
+      getDescriptor().getMessageType(7);
     internal_static_ccgw_v1_Gap_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ccgw_v1_Gap_descriptor,

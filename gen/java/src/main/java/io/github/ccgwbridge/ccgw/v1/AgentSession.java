@@ -115,40 +115,48 @@ public final class AgentSession extends com.google.protobuf.GeneratedFile {
       "\001 \001(\005B\007\272H\004\032\002(\000\022\034\n\npage_token\030\002 \001(\tB\010\272H\005r" +
       "\003\030\200\010\"S\n\024ListSessionsResponse\022\"\n\010sessions" +
       "\030\001 \003(\0132\020.ccgw.v1.Session\022\027\n\017next_page_to" +
-      "ken\030\002 \001(\t*_\n\014SessionState\022\035\n\031SESSION_STA" +
+      "ken\030\002 \001(\t*}\n\014SessionState\022\035\n\031SESSION_STA" +
       "TE_UNSPECIFIED\020\000\022\030\n\024SESSION_STATE_ACTIVE" +
-      "\020\001\022\026\n\022SESSION_STATE_LOST\020\002*\320\001\n\nAgentStat" +
-      "e\022\033\n\027AGENT_STATE_UNSPECIFIED\020\000\022\024\n\020AGENT_" +
-      "STATE_IDLE\020\001\022\024\n\020AGENT_STATE_BUSY\020\002\022\024\n\020AG" +
-      "ENT_STATE_REST\020\003\022\027\n\023AGENT_STATE_WRAP_UP\020" +
-      "\004\022\027\n\023AGENT_STATE_RINGING\020\005\022\030\n\024AGENT_STAT" +
-      "E_OCCUPIED\020\006\022\027\n\023AGENT_STATE_TALKING\020\007*x\n" +
-      "\014InitialState\022\035\n\031INITIAL_STATE_UNSPECIFI" +
-      "ED\020\000\022\026\n\022INITIAL_STATE_IDLE\020\001\022\026\n\022INITIAL_" +
-      "STATE_BUSY\020\002\022\031\n\025INITIAL_STATE_WRAP_UP\020\0032" +
-      "\260\003\n\023AgentSessionService\022c\n\006SignIn\022\026.ccgw" +
-      ".v1.SignInRequest\032\027.ccgw.v1.SignInRespon" +
-      "se\"(\202\323\344\223\002\"\032\035/v1/agents/{agent_id}/sessio" +
-      "n:\001*\022c\n\007SignOut\022\027.ccgw.v1.SignOutRequest" +
-      "\032\030.ccgw.v1.SignOutResponse\"%\202\323\344\223\002\037*\035/v1/" +
-      "agents/{agent_id}/session\022l\n\nGetSession\022" +
-      "\032.ccgw.v1.GetSessionRequest\032\033.ccgw.v1.Ge" +
-      "tSessionResponse\"%\202\323\344\223\002\037\022\035/v1/agents/{ag" +
-      "ent_id}/session\022a\n\014ListSessions\022\034.ccgw.v" +
-      "1.ListSessionsRequest\032\035.ccgw.v1.ListSess" +
-      "ionsResponse\"\024\202\323\344\223\002\016\022\014/v1/sessionsB\307\003\n\034i" +
-      "o.github.ccgwbridge.ccgw.v1P\001Z5github.co" +
-      "m/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;cc" +
-      "gwv1\222A\354\002\022\301\002\n\013ccgw-bridge\022\255\002Typed gRPC an" +
-      "d REST/JSON API in front of the Huawei C" +
-      "EC CC-Gateway agent interface: agent ses" +
-      "sions, call control and a resumable agen" +
-      "t event feed. Errors carry a google.rpc." +
-      "ErrorInfo with domain \"ccgw-bridge\"; whe" +
+      "\020\001\022\026\n\022SESSION_STATE_LOST\020\002\022\034\n\030SESSION_ST" +
+      "ATE_SIGNED_OUT\020\003*\320\001\n\nAgentState\022\033\n\027AGENT" +
+      "_STATE_UNSPECIFIED\020\000\022\024\n\020AGENT_STATE_IDLE" +
+      "\020\001\022\024\n\020AGENT_STATE_BUSY\020\002\022\024\n\020AGENT_STATE_" +
+      "REST\020\003\022\027\n\023AGENT_STATE_WRAP_UP\020\004\022\027\n\023AGENT" +
+      "_STATE_RINGING\020\005\022\030\n\024AGENT_STATE_OCCUPIED" +
+      "\020\006\022\027\n\023AGENT_STATE_TALKING\020\007*x\n\014InitialSt" +
+      "ate\022\035\n\031INITIAL_STATE_UNSPECIFIED\020\000\022\026\n\022IN" +
+      "ITIAL_STATE_IDLE\020\001\022\026\n\022INITIAL_STATE_BUSY" +
+      "\020\002\022\031\n\025INITIAL_STATE_WRAP_UP\020\0032\260\003\n\023AgentS" +
+      "essionService\022c\n\006SignIn\022\026.ccgw.v1.SignIn" +
+      "Request\032\027.ccgw.v1.SignInResponse\"(\202\323\344\223\002\"" +
+      "\032\035/v1/agents/{agent_id}/session:\001*\022c\n\007Si" +
+      "gnOut\022\027.ccgw.v1.SignOutRequest\032\030.ccgw.v1" +
+      ".SignOutResponse\"%\202\323\344\223\002\037*\035/v1/agents/{ag" +
+      "ent_id}/session\022l\n\nGetSession\022\032.ccgw.v1." +
+      "GetSessionRequest\032\033.ccgw.v1.GetSessionRe" +
+      "sponse\"%\202\323\344\223\002\037\022\035/v1/agents/{agent_id}/se" +
+      "ssion\022a\n\014ListSessions\022\034.ccgw.v1.ListSess" +
+      "ionsRequest\032\035.ccgw.v1.ListSessionsRespon" +
+      "se\"\024\202\323\344\223\002\016\022\014/v1/sessionsB\360\005\n\034io.github.c" +
+      "cgwbridge.ccgw.v1P\001Z5github.com/ccgw-bri" +
+      "dge/ccgw-bridge/gen/ccgw/v1;ccgwv1\222A\225\005\022\352" +
+      "\004\n\013ccgw-bridge\022\326\004Typed gRPC and REST/JSO" +
+      "N API in front of the Huawei CEC CC-Gate" +
+      "way agent interface: agent sessions, cal" +
+      "l control and a resumable agent event fe" +
+      "ed. Every error carries a google.rpc.Err" +
+      "orInfo with domain \"ccgw-bridge\" and a r" +
+      "eason from the README\'s error table; whe" +
       "n the CC-Gateway refused a command its m" +
       "etadata holds the gateway\'s retcode and " +
-      "message.2\002v1*\002\001\0022\020application/json:\020appl" +
-      "ication/jsonb\006proto3"
+      "message. INVALID_ARGUMENT from the bridg" +
+      "e\'s own checks also carries google.rpc.B" +
+      "adRequest field violations. REST bodies " +
+      "and query parameters are strict: unknown" +
+      " fields, unknown enum names, wrong value" +
+      " types and text that is not UTF-8 are IN" +
+      "VALID_ARGUMENT.2\002v1*\002\001\0022\020application/jso" +
+      "n:\020application/jsonb\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

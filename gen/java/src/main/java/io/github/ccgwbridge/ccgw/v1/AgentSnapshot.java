@@ -135,7 +135,11 @@ private static final long serialVersionUID = 0L;
   private int agentState_ = 0;
   /**
    * <pre>
-   * What the agent is doing. See AgentState.
+   * What the agent is doing. See AgentState. Folded from the agent's
+   * events by the rules of the README's "Agent view" table: for example
+   * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+   * next state event. A SessionChange also makes it UNSPECIFIED, and it
+   * stays so while the session is LOST.
    * </pre>
    *
    * <code>.ccgw.v1.AgentState agent_state = 3;</code>
@@ -146,7 +150,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * What the agent is doing. See AgentState.
+   * What the agent is doing. See AgentState. Folded from the agent's
+   * events by the rules of the README's "Agent view" table: for example
+   * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+   * next state event. A SessionChange also makes it UNSPECIFIED, and it
+   * stays so while the session is LOST.
    * </pre>
    *
    * <code>.ccgw.v1.AgentState agent_state = 3;</code>
@@ -163,7 +171,14 @@ private static final long serialVersionUID = 0L;
       com.google.protobuf.LazyStringArrayList.emptyList();
   /**
    * <pre>
-   * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+   * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+   * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+   * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+   * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+   * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+   * does not remove it: a failed transfer leaves the chat with the agent.
+   * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+   * empty the list, so it is empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 4;</code>
@@ -175,7 +190,14 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+   * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+   * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+   * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+   * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+   * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+   * does not remove it: a failed transfer leaves the chat with the agent.
+   * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+   * empty the list, so it is empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 4;</code>
@@ -186,7 +208,14 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+   * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+   * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+   * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+   * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+   * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+   * does not remove it: a failed transfer leaves the chat with the agent.
+   * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+   * empty the list, so it is empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 4;</code>
@@ -198,7 +227,14 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+   * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+   * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+   * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+   * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+   * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+   * does not remove it: a failed transfer leaves the chat with the agent.
+   * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+   * empty the list, so it is empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 4;</code>
@@ -214,8 +250,8 @@ private static final long serialVersionUID = 0L;
   private long lastSequence_ = 0L;
   /**
    * <pre>
-   * Sequence number of the agent's latest event, already reflected in this
-   * snapshot; 0 when the agent has no event yet.
+   * Sequence number of the agent's latest event or SessionChange, already
+   * reflected in this snapshot; 0 when the agent has none yet.
    * </pre>
    *
    * <code>uint64 last_sequence = 5;</code>
@@ -870,7 +906,11 @@ private static final long serialVersionUID = 0L;
     private int agentState_ = 0;
     /**
      * <pre>
-     * What the agent is doing. See AgentState.
+     * What the agent is doing. See AgentState. Folded from the agent's
+     * events by the rules of the README's "Agent view" table: for example
+     * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+     * next state event. A SessionChange also makes it UNSPECIFIED, and it
+     * stays so while the session is LOST.
      * </pre>
      *
      * <code>.ccgw.v1.AgentState agent_state = 3;</code>
@@ -881,7 +921,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * What the agent is doing. See AgentState.
+     * What the agent is doing. See AgentState. Folded from the agent's
+     * events by the rules of the README's "Agent view" table: for example
+     * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+     * next state event. A SessionChange also makes it UNSPECIFIED, and it
+     * stays so while the session is LOST.
      * </pre>
      *
      * <code>.ccgw.v1.AgentState agent_state = 3;</code>
@@ -896,7 +940,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * What the agent is doing. See AgentState.
+     * What the agent is doing. See AgentState. Folded from the agent's
+     * events by the rules of the README's "Agent view" table: for example
+     * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+     * next state event. A SessionChange also makes it UNSPECIFIED, and it
+     * stays so while the session is LOST.
      * </pre>
      *
      * <code>.ccgw.v1.AgentState agent_state = 3;</code>
@@ -909,7 +957,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * What the agent is doing. See AgentState.
+     * What the agent is doing. See AgentState. Folded from the agent's
+     * events by the rules of the README's "Agent view" table: for example
+     * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+     * next state event. A SessionChange also makes it UNSPECIFIED, and it
+     * stays so while the session is LOST.
      * </pre>
      *
      * <code>.ccgw.v1.AgentState agent_state = 3;</code>
@@ -926,7 +978,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * What the agent is doing. See AgentState.
+     * What the agent is doing. See AgentState. Folded from the agent's
+     * events by the rules of the README's "Agent view" table: for example
+     * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+     * next state event. A SessionChange also makes it UNSPECIFIED, and it
+     * stays so while the session is LOST.
      * </pre>
      *
      * <code>.ccgw.v1.AgentState agent_state = 3;</code>
@@ -949,7 +1005,14 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+     * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+     * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+     * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+     * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+     * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+     * does not remove it: a failed transfer leaves the chat with the agent.
+     * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+     * empty the list, so it is empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 4;</code>
@@ -962,7 +1025,14 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+     * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+     * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+     * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+     * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+     * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+     * does not remove it: a failed transfer leaves the chat with the agent.
+     * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+     * empty the list, so it is empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 4;</code>
@@ -973,7 +1043,14 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+     * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+     * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+     * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+     * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+     * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+     * does not remove it: a failed transfer leaves the chat with the agent.
+     * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+     * empty the list, so it is empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 4;</code>
@@ -985,7 +1062,14 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+     * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+     * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+     * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+     * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+     * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+     * does not remove it: a failed transfer leaves the chat with the agent.
+     * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+     * empty the list, so it is empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 4;</code>
@@ -998,7 +1082,14 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+     * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+     * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+     * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+     * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+     * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+     * does not remove it: a failed transfer leaves the chat with the agent.
+     * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+     * empty the list, so it is empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 4;</code>
@@ -1017,7 +1108,14 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+     * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+     * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+     * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+     * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+     * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+     * does not remove it: a failed transfer leaves the chat with the agent.
+     * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+     * empty the list, so it is empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 4;</code>
@@ -1035,7 +1133,14 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+     * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+     * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+     * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+     * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+     * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+     * does not remove it: a failed transfer leaves the chat with the agent.
+     * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+     * empty the list, so it is empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 4;</code>
@@ -1053,7 +1158,14 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+     * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+     * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+     * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+     * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+     * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+     * does not remove it: a failed transfer leaves the chat with the agent.
+     * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+     * empty the list, so it is empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 4;</code>
@@ -1068,7 +1180,14 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+     * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+     * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+     * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+     * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+     * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+     * does not remove it: a failed transfer leaves the chat with the agent.
+     * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+     * empty the list, so it is empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 4;</code>
@@ -1089,8 +1208,8 @@ private static final long serialVersionUID = 0L;
     private long lastSequence_ ;
     /**
      * <pre>
-     * Sequence number of the agent's latest event, already reflected in this
-     * snapshot; 0 when the agent has no event yet.
+     * Sequence number of the agent's latest event or SessionChange, already
+     * reflected in this snapshot; 0 when the agent has none yet.
      * </pre>
      *
      * <code>uint64 last_sequence = 5;</code>
@@ -1102,8 +1221,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Sequence number of the agent's latest event, already reflected in this
-     * snapshot; 0 when the agent has no event yet.
+     * Sequence number of the agent's latest event or SessionChange, already
+     * reflected in this snapshot; 0 when the agent has none yet.
      * </pre>
      *
      * <code>uint64 last_sequence = 5;</code>
@@ -1119,8 +1238,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Sequence number of the agent's latest event, already reflected in this
-     * snapshot; 0 when the agent has no event yet.
+     * Sequence number of the agent's latest event or SessionChange, already
+     * reflected in this snapshot; 0 when the agent has none yet.
      * </pre>
      *
      * <code>uint64 last_sequence = 5;</code>

@@ -51,7 +51,11 @@ public interface AgentSnapshotOrBuilder extends
 
   /**
    * <pre>
-   * What the agent is doing. See AgentState.
+   * What the agent is doing. See AgentState. Folded from the agent's
+   * events by the rules of the README's "Agent view" table: for example
+   * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+   * next state event. A SessionChange also makes it UNSPECIFIED, and it
+   * stays so while the session is LOST.
    * </pre>
    *
    * <code>.ccgw.v1.AgentState agent_state = 3;</code>
@@ -60,7 +64,11 @@ public interface AgentSnapshotOrBuilder extends
   int getAgentStateValue();
   /**
    * <pre>
-   * What the agent is doing. See AgentState.
+   * What the agent is doing. See AgentState. Folded from the agent's
+   * events by the rules of the README's "Agent view" table: for example
+   * AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+   * next state event. A SessionChange also makes it UNSPECIFIED, and it
+   * stays so while the session is LOST.
    * </pre>
    *
    * <code>.ccgw.v1.AgentState agent_state = 3;</code>
@@ -70,7 +78,14 @@ public interface AgentSnapshotOrBuilder extends
 
   /**
    * <pre>
-   * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+   * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+   * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+   * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+   * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+   * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+   * does not remove it: a failed transfer leaves the chat with the agent.
+   * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+   * empty the list, so it is empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 4;</code>
@@ -80,7 +95,14 @@ public interface AgentSnapshotOrBuilder extends
       getActiveCallIdsList();
   /**
    * <pre>
-   * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+   * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+   * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+   * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+   * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+   * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+   * does not remove it: a failed transfer leaves the chat with the agent.
+   * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+   * empty the list, so it is empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 4;</code>
@@ -89,7 +111,14 @@ public interface AgentSnapshotOrBuilder extends
   int getActiveCallIdsCount();
   /**
    * <pre>
-   * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+   * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+   * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+   * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+   * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+   * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+   * does not remove it: a failed transfer leaves the chat with the agent.
+   * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+   * empty the list, so it is empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 4;</code>
@@ -99,7 +128,14 @@ public interface AgentSnapshotOrBuilder extends
   java.lang.String getActiveCallIds(int index);
   /**
    * <pre>
-   * Calls and chat sessions the agent is part of, by CC-Gateway call id.
+   * Calls and chat sessions the agent is part of, by CC-Gateway call id,
+   * oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+   * _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+   * AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+   * successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+   * does not remove it: a failed transfer leaves the chat with the agent.
+   * AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+   * empty the list, so it is empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 4;</code>
@@ -111,8 +147,8 @@ public interface AgentSnapshotOrBuilder extends
 
   /**
    * <pre>
-   * Sequence number of the agent's latest event, already reflected in this
-   * snapshot; 0 when the agent has no event yet.
+   * Sequence number of the agent's latest event or SessionChange, already
+   * reflected in this snapshot; 0 when the agent has none yet.
    * </pre>
    *
    * <code>uint64 last_sequence = 5;</code>

@@ -12,7 +12,26 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * retrying after a timeout or a dropped connection never places a second
  * call or transfer. The bridge never retries a command on its own.
  * Commands for an agent without an ACTIVE session fail with
- * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+ * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+ * holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+ * `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+ * answered that the agent is not signed in (metadata `retcode`).
+ * Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+ * command may be sent again. UNKNOWN (the gateway failed during the
+ * operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+ * mean it may have acted: send again only with the same `request_id`, or
+ * after checking the agent's events. The README's "Errors" section has the
+ * whole table.
+ * Pass-through: for an agent whose session another system holds, a command
+ * may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+ * the X-Ccgw-Guid header); the bridge sends the command with it and holds
+ * nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+ * reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+ * (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+ * PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+ * the one that works. A header that is present but not exactly one GUID of
+ * 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+ * (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
  * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
@@ -154,7 +173,26 @@ public final class CallControlServiceGrpc {
    * retrying after a timeout or a dropped connection never places a second
    * call or transfer. The bridge never retries a command on its own.
    * Commands for an agent without an ACTIVE session fail with
-   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+   * holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+   * `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+   * answered that the agent is not signed in (metadata `retcode`).
+   * Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+   * command may be sent again. UNKNOWN (the gateway failed during the
+   * operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+   * mean it may have acted: send again only with the same `request_id`, or
+   * after checking the agent's events. The README's "Errors" section has the
+   * whole table.
+   * Pass-through: for an agent whose session another system holds, a command
+   * may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+   * the X-Ccgw-Guid header); the bridge sends the command with it and holds
+   * nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+   * reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+   * (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+   * PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+   * the one that works. A header that is present but not exactly one GUID of
+   * 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+   * (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
    * </pre>
    */
   public interface AsyncService {
@@ -176,8 +214,8 @@ public final class CallControlServiceGrpc {
      * <pre>
      * Transfers a multimedia (chat) session of the agent to a skill queue,
      * another agent or a system access code (the gateway's mediacall
-     * transfer). A gateway refusal gives FAILED_PRECONDITION or
-     * INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+     * transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+     * with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
      * </pre>
      */
     default void transferSession(io.github.ccgwbridge.ccgw.v1.TransferSessionRequest request,
@@ -197,7 +235,26 @@ public final class CallControlServiceGrpc {
    * retrying after a timeout or a dropped connection never places a second
    * call or transfer. The bridge never retries a command on its own.
    * Commands for an agent without an ACTIVE session fail with
-   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+   * holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+   * `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+   * answered that the agent is not signed in (metadata `retcode`).
+   * Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+   * command may be sent again. UNKNOWN (the gateway failed during the
+   * operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+   * mean it may have acted: send again only with the same `request_id`, or
+   * after checking the agent's events. The README's "Errors" section has the
+   * whole table.
+   * Pass-through: for an agent whose session another system holds, a command
+   * may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+   * the X-Ccgw-Guid header); the bridge sends the command with it and holds
+   * nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+   * reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+   * (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+   * PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+   * the one that works. A header that is present but not exactly one GUID of
+   * 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+   * (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
    * </pre>
    */
   public static abstract class CallControlServiceImplBase
@@ -219,7 +276,26 @@ public final class CallControlServiceGrpc {
    * retrying after a timeout or a dropped connection never places a second
    * call or transfer. The bridge never retries a command on its own.
    * Commands for an agent without an ACTIVE session fail with
-   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+   * holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+   * `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+   * answered that the agent is not signed in (metadata `retcode`).
+   * Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+   * command may be sent again. UNKNOWN (the gateway failed during the
+   * operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+   * mean it may have acted: send again only with the same `request_id`, or
+   * after checking the agent's events. The README's "Errors" section has the
+   * whole table.
+   * Pass-through: for an agent whose session another system holds, a command
+   * may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+   * the X-Ccgw-Guid header); the bridge sends the command with it and holds
+   * nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+   * reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+   * (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+   * PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+   * the one that works. A header that is present but not exactly one GUID of
+   * 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+   * (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
    * </pre>
    */
   public static final class CallControlServiceStub
@@ -253,8 +329,8 @@ public final class CallControlServiceGrpc {
      * <pre>
      * Transfers a multimedia (chat) session of the agent to a skill queue,
      * another agent or a system access code (the gateway's mediacall
-     * transfer). A gateway refusal gives FAILED_PRECONDITION or
-     * INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+     * transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+     * with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
      * </pre>
      */
     public void transferSession(io.github.ccgwbridge.ccgw.v1.TransferSessionRequest request,
@@ -275,7 +351,26 @@ public final class CallControlServiceGrpc {
    * retrying after a timeout or a dropped connection never places a second
    * call or transfer. The bridge never retries a command on its own.
    * Commands for an agent without an ACTIVE session fail with
-   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+   * holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+   * `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+   * answered that the agent is not signed in (metadata `retcode`).
+   * Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+   * command may be sent again. UNKNOWN (the gateway failed during the
+   * operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+   * mean it may have acted: send again only with the same `request_id`, or
+   * after checking the agent's events. The README's "Errors" section has the
+   * whole table.
+   * Pass-through: for an agent whose session another system holds, a command
+   * may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+   * the X-Ccgw-Guid header); the bridge sends the command with it and holds
+   * nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+   * reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+   * (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+   * PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+   * the one that works. A header that is present but not exactly one GUID of
+   * 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+   * (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
    * </pre>
    */
   public static final class CallControlServiceBlockingV2Stub
@@ -308,8 +403,8 @@ public final class CallControlServiceGrpc {
      * <pre>
      * Transfers a multimedia (chat) session of the agent to a skill queue,
      * another agent or a system access code (the gateway's mediacall
-     * transfer). A gateway refusal gives FAILED_PRECONDITION or
-     * INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+     * transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+     * with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
      * </pre>
      */
     public io.github.ccgwbridge.ccgw.v1.TransferSessionResponse transferSession(io.github.ccgwbridge.ccgw.v1.TransferSessionRequest request) throws io.grpc.StatusException {
@@ -329,7 +424,26 @@ public final class CallControlServiceGrpc {
    * retrying after a timeout or a dropped connection never places a second
    * call or transfer. The bridge never retries a command on its own.
    * Commands for an agent without an ACTIVE session fail with
-   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+   * holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+   * `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+   * answered that the agent is not signed in (metadata `retcode`).
+   * Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+   * command may be sent again. UNKNOWN (the gateway failed during the
+   * operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+   * mean it may have acted: send again only with the same `request_id`, or
+   * after checking the agent's events. The README's "Errors" section has the
+   * whole table.
+   * Pass-through: for an agent whose session another system holds, a command
+   * may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+   * the X-Ccgw-Guid header); the bridge sends the command with it and holds
+   * nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+   * reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+   * (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+   * PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+   * the one that works. A header that is present but not exactly one GUID of
+   * 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+   * (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
    * </pre>
    */
   public static final class CallControlServiceBlockingStub
@@ -362,8 +476,8 @@ public final class CallControlServiceGrpc {
      * <pre>
      * Transfers a multimedia (chat) session of the agent to a skill queue,
      * another agent or a system access code (the gateway's mediacall
-     * transfer). A gateway refusal gives FAILED_PRECONDITION or
-     * INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+     * transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+     * with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
      * </pre>
      */
     public io.github.ccgwbridge.ccgw.v1.TransferSessionResponse transferSession(io.github.ccgwbridge.ccgw.v1.TransferSessionRequest request) {
@@ -383,7 +497,26 @@ public final class CallControlServiceGrpc {
    * retrying after a timeout or a dropped connection never places a second
    * call or transfer. The bridge never retries a command on its own.
    * Commands for an agent without an ACTIVE session fail with
-   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+   * FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+   * holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+   * `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+   * answered that the agent is not signed in (metadata `retcode`).
+   * Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+   * command may be sent again. UNKNOWN (the gateway failed during the
+   * operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+   * mean it may have acted: send again only with the same `request_id`, or
+   * after checking the agent's events. The README's "Errors" section has the
+   * whole table.
+   * Pass-through: for an agent whose session another system holds, a command
+   * may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+   * the X-Ccgw-Guid header); the bridge sends the command with it and holds
+   * nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+   * reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+   * (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+   * PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+   * the one that works. A header that is present but not exactly one GUID of
+   * 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+   * (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
    * </pre>
    */
   public static final class CallControlServiceFutureStub
@@ -417,8 +550,8 @@ public final class CallControlServiceGrpc {
      * <pre>
      * Transfers a multimedia (chat) session of the agent to a skill queue,
      * another agent or a system access code (the gateway's mediacall
-     * transfer). A gateway refusal gives FAILED_PRECONDITION or
-     * INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+     * transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+     * with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<io.github.ccgwbridge.ccgw.v1.TransferSessionResponse> transferSession(

@@ -129,7 +129,8 @@ private static final long serialVersionUID = 0L;
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+   * request places a call.
    * </pre>
    *
    * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -155,7 +156,8 @@ private static final long serialVersionUID = 0L;
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+   * request places a call.
    * </pre>
    *
    * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -185,7 +187,9 @@ private static final long serialVersionUID = 0L;
    * it. The wait ends a little before the RPC deadline (or after 30 s without
    * one): the response then carries the call_id with CALL_OUTCOME_PENDING,
    * and the outcome follows on the agent's event stream. Set a deadline that
-   * leaves room for the answer to travel back.
+   * leaves room for the answer to travel back. A pass-through call (GUID in
+   * `x-ccgw-guid`) has no event feed: await_outcome there is INVALID_ARGUMENT
+   * (reason AWAIT_NEEDS_SESSION).
    * </pre>
    *
    * <code>bool await_outcome = 4;</code>
@@ -720,7 +724,8 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+     * request places a call.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -745,7 +750,8 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+     * request places a call.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -771,7 +777,8 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+     * request places a call.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -793,7 +800,8 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+     * request places a call.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -812,7 +820,8 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+     * request places a call.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -837,7 +846,9 @@ private static final long serialVersionUID = 0L;
      * it. The wait ends a little before the RPC deadline (or after 30 s without
      * one): the response then carries the call_id with CALL_OUTCOME_PENDING,
      * and the outcome follows on the agent's event stream. Set a deadline that
-     * leaves room for the answer to travel back.
+     * leaves room for the answer to travel back. A pass-through call (GUID in
+     * `x-ccgw-guid`) has no event feed: await_outcome there is INVALID_ARGUMENT
+     * (reason AWAIT_NEEDS_SESSION).
      * </pre>
      *
      * <code>bool await_outcome = 4;</code>
@@ -854,7 +865,9 @@ private static final long serialVersionUID = 0L;
      * it. The wait ends a little before the RPC deadline (or after 30 s without
      * one): the response then carries the call_id with CALL_OUTCOME_PENDING,
      * and the outcome follows on the agent's event stream. Set a deadline that
-     * leaves room for the answer to travel back.
+     * leaves room for the answer to travel back. A pass-through call (GUID in
+     * `x-ccgw-guid`) has no event feed: await_outcome there is INVALID_ARGUMENT
+     * (reason AWAIT_NEEDS_SESSION).
      * </pre>
      *
      * <code>bool await_outcome = 4;</code>
@@ -875,7 +888,9 @@ private static final long serialVersionUID = 0L;
      * it. The wait ends a little before the RPC deadline (or after 30 s without
      * one): the response then carries the call_id with CALL_OUTCOME_PENDING,
      * and the outcome follows on the agent's event stream. Set a deadline that
-     * leaves room for the answer to travel back.
+     * leaves room for the answer to travel back. A pass-through call (GUID in
+     * `x-ccgw-guid`) has no event feed: await_outcome there is INVALID_ARGUMENT
+     * (reason AWAIT_NEEDS_SESSION).
      * </pre>
      *
      * <code>bool await_outcome = 4;</code>

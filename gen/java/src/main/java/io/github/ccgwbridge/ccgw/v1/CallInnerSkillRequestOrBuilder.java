@@ -50,7 +50,8 @@ public interface CallInnerSkillRequestOrBuilder extends
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+   * request places a call.
    * </pre>
    *
    * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -64,7 +65,8 @@ public interface CallInnerSkillRequestOrBuilder extends
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection, every request places a call.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+   * request places a call.
    * </pre>
    *
    * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -80,7 +82,9 @@ public interface CallInnerSkillRequestOrBuilder extends
    * it. The wait ends a little before the RPC deadline (or after 30 s without
    * one): the response then carries the call_id with CALL_OUTCOME_PENDING,
    * and the outcome follows on the agent's event stream. Set a deadline that
-   * leaves room for the answer to travel back.
+   * leaves room for the answer to travel back. A pass-through call (GUID in
+   * `x-ccgw-guid`) has no event feed: await_outcome there is INVALID_ARGUMENT
+   * (reason AWAIT_NEEDS_SESSION).
    * </pre>
    *
    * <code>bool await_outcome = 4;</code>

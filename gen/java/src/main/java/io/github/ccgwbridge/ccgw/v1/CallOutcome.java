@@ -7,7 +7,11 @@ package io.github.ccgwbridge.ccgw.v1;
 
 /**
  * <pre>
- * How an internal call ended, when the caller waited for it.
+ * How an internal call ended, when the caller waited for it: the first
+ * AgentEvent_Talking or AgentEvent_Inside_Call_Fail of the calling agent
+ * whose call id is the call_id the gateway returned, logged after the
+ * request was sent (also when it arrived before the gateway's answer).
+ * Call ids are new for every call, so another call's events never count.
  * </pre>
  *
  * Protobuf enum {@code ccgw.v1.CallOutcome}

@@ -7,8 +7,10 @@ package io.github.ccgwbridge.ccgw.v1;
 
 /**
  * <pre>
- * Announces events of one agent that this stream will not deliver. The
- * stream goes on with the agent's next event the bridge still has.
+ * Announces events of one agent that this stream will not deliver. Gaps
+ * come in log order among the replayed events: right before the agent's next
+ * event the bridge still has, or, when it has none (yet), after the last
+ * replayed event, ordered by agent id. The stream goes on with that event.
  * </pre>
  *
  * Protobuf type {@code ccgw.v1.Gap}
@@ -61,7 +63,7 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object agentId_ = "";
   /**
    * <pre>
-   * The agent whose events are missing.
+   * The agent whose events are missing. Always set.
    * </pre>
    *
    * <code>string agent_id = 1;</code>
@@ -82,7 +84,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The agent whose events are missing.
+   * The agent whose events are missing. Always set.
    * </pre>
    *
    * <code>string agent_id = 1;</code>
@@ -107,7 +109,10 @@ private static final long serialVersionUID = 0L;
   private long fromSequence_ = 0L;
   /**
    * <pre>
-   * First missing sequence number.
+   * First missing sequence number. Exact whenever the client missed at most
+   * 4096 of the agent's events; 0 when the bridge can no longer tell (the
+   * range then starts right after the last sequence the client received of
+   * this agent). 0 for LOG_RESTARTED.
    * </pre>
    *
    * <code>uint64 from_sequence = 2;</code>
@@ -123,7 +128,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Last missing sequence number; the missing range is from_sequence to
-   * to_sequence, both included.
+   * to_sequence, both included. 0 for LOG_RESTARTED.
    * </pre>
    *
    * <code>uint64 to_sequence = 3;</code>
@@ -139,8 +144,10 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object resumeCursor_ = "";
   /**
    * <pre>
-   * A position just after the missing range, to resume from when
-   * reconnecting.
+   * The position of this message in the stream: past the missing range and
+   * past every message sent before it, and before the agent's next event.
+   * Resuming from it reports neither this gap again nor anything already
+   * sent.
    * </pre>
    *
    * <code>string resume_cursor = 4;</code>
@@ -161,8 +168,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * A position just after the missing range, to resume from when
-   * reconnecting.
+   * The position of this message in the stream: past the missing range and
+   * past every message sent before it, and before the agent's next event.
+   * Resuming from it reports neither this gap again nor anything already
+   * sent.
    * </pre>
    *
    * <code>string resume_cursor = 4;</code>
@@ -415,8 +424,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Announces events of one agent that this stream will not deliver. The
-   * stream goes on with the agent's next event the bridge still has.
+   * Announces events of one agent that this stream will not deliver. Gaps
+   * come in log order among the replayed events: right before the agent's next
+   * event the bridge still has, or, when it has none (yet), after the last
+   * replayed event, ordered by agent id. The stream goes on with that event.
    * </pre>
    *
    * Protobuf type {@code ccgw.v1.Gap}
@@ -607,7 +618,7 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object agentId_ = "";
     /**
      * <pre>
-     * The agent whose events are missing.
+     * The agent whose events are missing. Always set.
      * </pre>
      *
      * <code>string agent_id = 1;</code>
@@ -627,7 +638,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The agent whose events are missing.
+     * The agent whose events are missing. Always set.
      * </pre>
      *
      * <code>string agent_id = 1;</code>
@@ -648,7 +659,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The agent whose events are missing.
+     * The agent whose events are missing. Always set.
      * </pre>
      *
      * <code>string agent_id = 1;</code>
@@ -665,7 +676,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The agent whose events are missing.
+     * The agent whose events are missing. Always set.
      * </pre>
      *
      * <code>string agent_id = 1;</code>
@@ -679,7 +690,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The agent whose events are missing.
+     * The agent whose events are missing. Always set.
      * </pre>
      *
      * <code>string agent_id = 1;</code>
@@ -699,7 +710,10 @@ private static final long serialVersionUID = 0L;
     private long fromSequence_ ;
     /**
      * <pre>
-     * First missing sequence number.
+     * First missing sequence number. Exact whenever the client missed at most
+     * 4096 of the agent's events; 0 when the bridge can no longer tell (the
+     * range then starts right after the last sequence the client received of
+     * this agent). 0 for LOG_RESTARTED.
      * </pre>
      *
      * <code>uint64 from_sequence = 2;</code>
@@ -711,7 +725,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * First missing sequence number.
+     * First missing sequence number. Exact whenever the client missed at most
+     * 4096 of the agent's events; 0 when the bridge can no longer tell (the
+     * range then starts right after the last sequence the client received of
+     * this agent). 0 for LOG_RESTARTED.
      * </pre>
      *
      * <code>uint64 from_sequence = 2;</code>
@@ -727,7 +744,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * First missing sequence number.
+     * First missing sequence number. Exact whenever the client missed at most
+     * 4096 of the agent's events; 0 when the bridge can no longer tell (the
+     * range then starts right after the last sequence the client received of
+     * this agent). 0 for LOG_RESTARTED.
      * </pre>
      *
      * <code>uint64 from_sequence = 2;</code>
@@ -744,7 +764,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Last missing sequence number; the missing range is from_sequence to
-     * to_sequence, both included.
+     * to_sequence, both included. 0 for LOG_RESTARTED.
      * </pre>
      *
      * <code>uint64 to_sequence = 3;</code>
@@ -757,7 +777,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Last missing sequence number; the missing range is from_sequence to
-     * to_sequence, both included.
+     * to_sequence, both included. 0 for LOG_RESTARTED.
      * </pre>
      *
      * <code>uint64 to_sequence = 3;</code>
@@ -774,7 +794,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Last missing sequence number; the missing range is from_sequence to
-     * to_sequence, both included.
+     * to_sequence, both included. 0 for LOG_RESTARTED.
      * </pre>
      *
      * <code>uint64 to_sequence = 3;</code>
@@ -790,8 +810,10 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object resumeCursor_ = "";
     /**
      * <pre>
-     * A position just after the missing range, to resume from when
-     * reconnecting.
+     * The position of this message in the stream: past the missing range and
+     * past every message sent before it, and before the agent's next event.
+     * Resuming from it reports neither this gap again nor anything already
+     * sent.
      * </pre>
      *
      * <code>string resume_cursor = 4;</code>
@@ -811,8 +833,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A position just after the missing range, to resume from when
-     * reconnecting.
+     * The position of this message in the stream: past the missing range and
+     * past every message sent before it, and before the agent's next event.
+     * Resuming from it reports neither this gap again nor anything already
+     * sent.
      * </pre>
      *
      * <code>string resume_cursor = 4;</code>
@@ -833,8 +857,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A position just after the missing range, to resume from when
-     * reconnecting.
+     * The position of this message in the stream: past the missing range and
+     * past every message sent before it, and before the agent's next event.
+     * Resuming from it reports neither this gap again nor anything already
+     * sent.
      * </pre>
      *
      * <code>string resume_cursor = 4;</code>
@@ -851,8 +877,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A position just after the missing range, to resume from when
-     * reconnecting.
+     * The position of this message in the stream: past the missing range and
+     * past every message sent before it, and before the agent's next event.
+     * Resuming from it reports neither this gap again nor anything already
+     * sent.
      * </pre>
      *
      * <code>string resume_cursor = 4;</code>
@@ -866,8 +894,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A position just after the missing range, to resume from when
-     * reconnecting.
+     * The position of this message in the stream: past the missing range and
+     * past every message sent before it, and before the agent's next event.
+     * Resuming from it reports neither this gap again nor anything already
+     * sent.
      * </pre>
      *
      * <code>string resume_cursor = 4;</code>

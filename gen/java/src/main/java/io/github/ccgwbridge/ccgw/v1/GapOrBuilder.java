@@ -12,7 +12,7 @@ public interface GapOrBuilder extends
 
   /**
    * <pre>
-   * The agent whose events are missing.
+   * The agent whose events are missing. Always set.
    * </pre>
    *
    * <code>string agent_id = 1;</code>
@@ -21,7 +21,7 @@ public interface GapOrBuilder extends
   java.lang.String getAgentId();
   /**
    * <pre>
-   * The agent whose events are missing.
+   * The agent whose events are missing. Always set.
    * </pre>
    *
    * <code>string agent_id = 1;</code>
@@ -32,7 +32,10 @@ public interface GapOrBuilder extends
 
   /**
    * <pre>
-   * First missing sequence number.
+   * First missing sequence number. Exact whenever the client missed at most
+   * 4096 of the agent's events; 0 when the bridge can no longer tell (the
+   * range then starts right after the last sequence the client received of
+   * this agent). 0 for LOG_RESTARTED.
    * </pre>
    *
    * <code>uint64 from_sequence = 2;</code>
@@ -43,7 +46,7 @@ public interface GapOrBuilder extends
   /**
    * <pre>
    * Last missing sequence number; the missing range is from_sequence to
-   * to_sequence, both included.
+   * to_sequence, both included. 0 for LOG_RESTARTED.
    * </pre>
    *
    * <code>uint64 to_sequence = 3;</code>
@@ -53,8 +56,10 @@ public interface GapOrBuilder extends
 
   /**
    * <pre>
-   * A position just after the missing range, to resume from when
-   * reconnecting.
+   * The position of this message in the stream: past the missing range and
+   * past every message sent before it, and before the agent's next event.
+   * Resuming from it reports neither this gap again nor anything already
+   * sent.
    * </pre>
    *
    * <code>string resume_cursor = 4;</code>
@@ -63,8 +68,10 @@ public interface GapOrBuilder extends
   java.lang.String getResumeCursor();
   /**
    * <pre>
-   * A position just after the missing range, to resume from when
-   * reconnecting.
+   * The position of this message in the stream: past the missing range and
+   * past every message sent before it, and before the agent's next event.
+   * Resuming from it reports neither this gap again nor anything already
+   * sent.
    * </pre>
    *
    * <code>string resume_cursor = 4;</code>

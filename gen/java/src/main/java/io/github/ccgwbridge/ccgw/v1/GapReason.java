@@ -35,8 +35,13 @@ public enum GapReason
   /**
    * <pre>
    * The resume_after cursor was issued by an earlier run of the bridge's event
-   * log (an in-memory log that restarted). Sequences may have started again
-   * at 1; the stream continues with every event the log now holds.
+   * log (an in-memory log that restarted): the events of the earlier log
+   * after the cursor are lost, and how many cannot be told, so
+   * from_sequence and to_sequence are 0. One such Gap is sent per agent the
+   * stream names and per agent with events in the new log, before that
+   * agent's first event. Sequences may have started again at 1; the stream
+   * continues with every event the new log holds (with EXPIRED gaps for any
+   * it no longer keeps).
    * </pre>
    *
    * <code>GAP_REASON_LOG_RESTARTED = 2;</code>
@@ -74,8 +79,13 @@ public enum GapReason
   /**
    * <pre>
    * The resume_after cursor was issued by an earlier run of the bridge's event
-   * log (an in-memory log that restarted). Sequences may have started again
-   * at 1; the stream continues with every event the log now holds.
+   * log (an in-memory log that restarted): the events of the earlier log
+   * after the cursor are lost, and how many cannot be told, so
+   * from_sequence and to_sequence are 0. One such Gap is sent per agent the
+   * stream names and per agent with events in the new log, before that
+   * agent's first event. Sequences may have started again at 1; the stream
+   * continues with every event the new log holds (with EXPIRED gaps for any
+   * it no longer keeps).
    * </pre>
    *
    * <code>GAP_REASON_LOG_RESTARTED = 2;</code>
@@ -140,7 +150,7 @@ public enum GapReason
   }
   public static com.google.protobuf.Descriptors.EnumDescriptor
       getDescriptor() {
-    return io.github.ccgwbridge.ccgw.v1.AgentEventOuterClass.getDescriptor().getEnumType(0);
+    return io.github.ccgwbridge.ccgw.v1.AgentEventOuterClass.getDescriptor().getEnumType(1);
   }
 
   private static final GapReason[] VALUES = values();

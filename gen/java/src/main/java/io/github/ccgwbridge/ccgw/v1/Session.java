@@ -440,7 +440,8 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-   * as tracked from the agent's events; in no particular order.
+   * as tracked from the events of the current session; in no particular
+   * order. Empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 12;</code>
@@ -453,7 +454,8 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-   * as tracked from the agent's events; in no particular order.
+   * as tracked from the events of the current session; in no particular
+   * order. Empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 12;</code>
@@ -465,7 +467,8 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-   * as tracked from the agent's events; in no particular order.
+   * as tracked from the events of the current session; in no particular
+   * order. Empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 12;</code>
@@ -478,7 +481,8 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-   * as tracked from the agent's events; in no particular order.
+   * as tracked from the events of the current session; in no particular
+   * order. Empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 12;</code>
@@ -495,9 +499,9 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object lastEventCursor_ = "";
   /**
    * <pre>
-   * Cursor of the last event the bridge received for this agent; pass it as
-   * StreamEventsRequest.resume_after to receive only later events. Empty
-   * before the first event.
+   * Cursor of the last event or SessionChange the bridge logged for this
+   * agent (right after SignIn: the new session's SessionChange); pass it as
+   * StreamEventsRequest.resume_after to receive only later events.
    * </pre>
    *
    * <code>string last_event_cursor = 13;</code>
@@ -518,9 +522,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Cursor of the last event the bridge received for this agent; pass it as
-   * StreamEventsRequest.resume_after to receive only later events. Empty
-   * before the first event.
+   * Cursor of the last event or SessionChange the bridge logged for this
+   * agent (right after SignIn: the new session's SessionChange); pass it as
+   * StreamEventsRequest.resume_after to receive only later events.
    * </pre>
    *
    * <code>string last_event_cursor = 13;</code>
@@ -2151,7 +2155,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-     * as tracked from the agent's events; in no particular order.
+     * as tracked from the events of the current session; in no particular
+     * order. Empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 12;</code>
@@ -2165,7 +2170,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-     * as tracked from the agent's events; in no particular order.
+     * as tracked from the events of the current session; in no particular
+     * order. Empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 12;</code>
@@ -2177,7 +2183,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-     * as tracked from the agent's events; in no particular order.
+     * as tracked from the events of the current session; in no particular
+     * order. Empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 12;</code>
@@ -2190,7 +2197,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-     * as tracked from the agent's events; in no particular order.
+     * as tracked from the events of the current session; in no particular
+     * order. Empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 12;</code>
@@ -2204,7 +2212,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-     * as tracked from the agent's events; in no particular order.
+     * as tracked from the events of the current session; in no particular
+     * order. Empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 12;</code>
@@ -2224,7 +2233,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-     * as tracked from the agent's events; in no particular order.
+     * as tracked from the events of the current session; in no particular
+     * order. Empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 12;</code>
@@ -2243,7 +2253,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-     * as tracked from the agent's events; in no particular order.
+     * as tracked from the events of the current session; in no particular
+     * order. Empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 12;</code>
@@ -2262,7 +2273,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-     * as tracked from the agent's events; in no particular order.
+     * as tracked from the events of the current session; in no particular
+     * order. Empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 12;</code>
@@ -2278,7 +2290,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-     * as tracked from the agent's events; in no particular order.
+     * as tracked from the events of the current session; in no particular
+     * order. Empty while the session is LOST.
      * </pre>
      *
      * <code>repeated string active_call_ids = 12;</code>
@@ -2299,9 +2312,9 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object lastEventCursor_ = "";
     /**
      * <pre>
-     * Cursor of the last event the bridge received for this agent; pass it as
-     * StreamEventsRequest.resume_after to receive only later events. Empty
-     * before the first event.
+     * Cursor of the last event or SessionChange the bridge logged for this
+     * agent (right after SignIn: the new session's SessionChange); pass it as
+     * StreamEventsRequest.resume_after to receive only later events.
      * </pre>
      *
      * <code>string last_event_cursor = 13;</code>
@@ -2321,9 +2334,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Cursor of the last event the bridge received for this agent; pass it as
-     * StreamEventsRequest.resume_after to receive only later events. Empty
-     * before the first event.
+     * Cursor of the last event or SessionChange the bridge logged for this
+     * agent (right after SignIn: the new session's SessionChange); pass it as
+     * StreamEventsRequest.resume_after to receive only later events.
      * </pre>
      *
      * <code>string last_event_cursor = 13;</code>
@@ -2344,9 +2357,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Cursor of the last event the bridge received for this agent; pass it as
-     * StreamEventsRequest.resume_after to receive only later events. Empty
-     * before the first event.
+     * Cursor of the last event or SessionChange the bridge logged for this
+     * agent (right after SignIn: the new session's SessionChange); pass it as
+     * StreamEventsRequest.resume_after to receive only later events.
      * </pre>
      *
      * <code>string last_event_cursor = 13;</code>
@@ -2363,9 +2376,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Cursor of the last event the bridge received for this agent; pass it as
-     * StreamEventsRequest.resume_after to receive only later events. Empty
-     * before the first event.
+     * Cursor of the last event or SessionChange the bridge logged for this
+     * agent (right after SignIn: the new session's SessionChange); pass it as
+     * StreamEventsRequest.resume_after to receive only later events.
      * </pre>
      *
      * <code>string last_event_cursor = 13;</code>
@@ -2379,9 +2392,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Cursor of the last event the bridge received for this agent; pass it as
-     * StreamEventsRequest.resume_after to receive only later events. Empty
-     * before the first event.
+     * Cursor of the last event or SessionChange the bridge logged for this
+     * agent (right after SignIn: the new session's SessionChange); pass it as
+     * StreamEventsRequest.resume_after to receive only later events.
      * </pre>
      *
      * <code>string last_event_cursor = 13;</code>

@@ -241,7 +241,8 @@ public interface SessionOrBuilder extends
   /**
    * <pre>
    * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-   * as tracked from the agent's events; in no particular order.
+   * as tracked from the events of the current session; in no particular
+   * order. Empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 12;</code>
@@ -252,7 +253,8 @@ public interface SessionOrBuilder extends
   /**
    * <pre>
    * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-   * as tracked from the agent's events; in no particular order.
+   * as tracked from the events of the current session; in no particular
+   * order. Empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 12;</code>
@@ -262,7 +264,8 @@ public interface SessionOrBuilder extends
   /**
    * <pre>
    * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-   * as tracked from the agent's events; in no particular order.
+   * as tracked from the events of the current session; in no particular
+   * order. Empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 12;</code>
@@ -273,7 +276,8 @@ public interface SessionOrBuilder extends
   /**
    * <pre>
    * Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-   * as tracked from the agent's events; in no particular order.
+   * as tracked from the events of the current session; in no particular
+   * order. Empty while the session is LOST.
    * </pre>
    *
    * <code>repeated string active_call_ids = 12;</code>
@@ -285,9 +289,9 @@ public interface SessionOrBuilder extends
 
   /**
    * <pre>
-   * Cursor of the last event the bridge received for this agent; pass it as
-   * StreamEventsRequest.resume_after to receive only later events. Empty
-   * before the first event.
+   * Cursor of the last event or SessionChange the bridge logged for this
+   * agent (right after SignIn: the new session's SessionChange); pass it as
+   * StreamEventsRequest.resume_after to receive only later events.
    * </pre>
    *
    * <code>string last_event_cursor = 13;</code>
@@ -296,9 +300,9 @@ public interface SessionOrBuilder extends
   java.lang.String getLastEventCursor();
   /**
    * <pre>
-   * Cursor of the last event the bridge received for this agent; pass it as
-   * StreamEventsRequest.resume_after to receive only later events. Empty
-   * before the first event.
+   * Cursor of the last event or SessionChange the bridge logged for this
+   * agent (right after SignIn: the new session's SessionChange); pass it as
+   * StreamEventsRequest.resume_after to receive only later events.
    * </pre>
    *
    * <code>string last_event_cursor = 13;</code>

@@ -35,16 +35,41 @@ public enum SessionState
   /**
    * <pre>
    * The gateway no longer knows the agent as signed in, or no longer accepts
-   * the bridge's GUID for it, and the bridge could not recover: for example
-   * the agent was forced out elsewhere (event AgentOther_ShutdownService), or
-   * the gateway answered "not signed in" to a poll. `lost_reason` says what
-   * happened. Commands fail with FAILED_PRECONDITION. Call SignIn again to
-   * get a new session, or SignOut to forget this one.
+   * the bridge's GUID for it. The bridge declares a session LOST only when
+   * it is sure, in one of three ways:
+   *
+   * - the gateway announced the sign-out (event AgentOther_ShutdownService);
+   * - the gateway refused the agent's polls (retcode 000-003, GUID refused,
+   * or 100-006, not signed in) on every poll for a confirmation period of
+   * a quarter of the gateway's heartbeat window (30 s by default). Until
+   * then the bridge re-polls with backoff, so a session the gateway still
+   * holds keeps its heartbeat, and one refusal that the next poll does not
+   * repeat changes nothing;
+   * - the bridge could not poll the agent at all (gateway unreachable or not
+   * answering) for longer than the gateway's heartbeat window (120 s by
+   * default, the bridge's -gateway-heartbeat-window): the gateway has
+   * signed the agent out by then.
+   *
+   * `lost_reason` says which, and streams get a SessionChange saying it.
+   * A LOST session has agent_state UNSPECIFIED and no active calls.
+   * Commands fail with FAILED_PRECONDITION (reason CCGW_AGENT_NOT_SIGNED_IN,
+   * metadata `session_state` SESSION_STATE_LOST and `lost_reason`). Call
+   * SignIn again to get a new session, or SignOut to forget this one.
    * </pre>
    *
    * <code>SESSION_STATE_LOST = 2;</code>
    */
   SESSION_STATE_LOST(2),
+  /**
+   * <pre>
+   * The bridge holds no session for the agent any more: it was signed out
+   * through the bridge. Used only in SessionChange; GetSession and
+   * snapshots do not list signed-out agents.
+   * </pre>
+   *
+   * <code>SESSION_STATE_SIGNED_OUT = 3;</code>
+   */
+  SESSION_STATE_SIGNED_OUT(3),
   UNRECOGNIZED(-1),
   ;
 
@@ -77,16 +102,41 @@ public enum SessionState
   /**
    * <pre>
    * The gateway no longer knows the agent as signed in, or no longer accepts
-   * the bridge's GUID for it, and the bridge could not recover: for example
-   * the agent was forced out elsewhere (event AgentOther_ShutdownService), or
-   * the gateway answered "not signed in" to a poll. `lost_reason` says what
-   * happened. Commands fail with FAILED_PRECONDITION. Call SignIn again to
-   * get a new session, or SignOut to forget this one.
+   * the bridge's GUID for it. The bridge declares a session LOST only when
+   * it is sure, in one of three ways:
+   *
+   * - the gateway announced the sign-out (event AgentOther_ShutdownService);
+   * - the gateway refused the agent's polls (retcode 000-003, GUID refused,
+   * or 100-006, not signed in) on every poll for a confirmation period of
+   * a quarter of the gateway's heartbeat window (30 s by default). Until
+   * then the bridge re-polls with backoff, so a session the gateway still
+   * holds keeps its heartbeat, and one refusal that the next poll does not
+   * repeat changes nothing;
+   * - the bridge could not poll the agent at all (gateway unreachable or not
+   * answering) for longer than the gateway's heartbeat window (120 s by
+   * default, the bridge's -gateway-heartbeat-window): the gateway has
+   * signed the agent out by then.
+   *
+   * `lost_reason` says which, and streams get a SessionChange saying it.
+   * A LOST session has agent_state UNSPECIFIED and no active calls.
+   * Commands fail with FAILED_PRECONDITION (reason CCGW_AGENT_NOT_SIGNED_IN,
+   * metadata `session_state` SESSION_STATE_LOST and `lost_reason`). Call
+   * SignIn again to get a new session, or SignOut to forget this one.
    * </pre>
    *
    * <code>SESSION_STATE_LOST = 2;</code>
    */
   public static final int SESSION_STATE_LOST_VALUE = 2;
+  /**
+   * <pre>
+   * The bridge holds no session for the agent any more: it was signed out
+   * through the bridge. Used only in SessionChange; GetSession and
+   * snapshots do not list signed-out agents.
+   * </pre>
+   *
+   * <code>SESSION_STATE_SIGNED_OUT = 3;</code>
+   */
+  public static final int SESSION_STATE_SIGNED_OUT_VALUE = 3;
 
 
   public final int getNumber() {
@@ -116,6 +166,7 @@ public enum SessionState
       case 0: return SESSION_STATE_UNSPECIFIED;
       case 1: return SESSION_STATE_ACTIVE;
       case 2: return SESSION_STATE_LOST;
+      case 3: return SESSION_STATE_SIGNED_OUT;
       default: return null;
     }
   }

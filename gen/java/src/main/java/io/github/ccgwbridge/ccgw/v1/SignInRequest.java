@@ -393,7 +393,8 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * When the agent is already signed in (elsewhere, or through this bridge),
    * take it over with the gateway's forced sign-in instead of failing with
-   * ALREADY_EXISTS. Whoever held the agent loses it.
+   * ALREADY_EXISTS or returning the held session. Whoever held the agent
+   * loses it; a session this bridge held is replaced. See SignIn.
    * </pre>
    *
    * <code>bool force = 9;</code>
@@ -1671,7 +1672,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * When the agent is already signed in (elsewhere, or through this bridge),
      * take it over with the gateway's forced sign-in instead of failing with
-     * ALREADY_EXISTS. Whoever held the agent loses it.
+     * ALREADY_EXISTS or returning the held session. Whoever held the agent
+     * loses it; a session this bridge held is replaced. See SignIn.
      * </pre>
      *
      * <code>bool force = 9;</code>
@@ -1685,7 +1687,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * When the agent is already signed in (elsewhere, or through this bridge),
      * take it over with the gateway's forced sign-in instead of failing with
-     * ALREADY_EXISTS. Whoever held the agent loses it.
+     * ALREADY_EXISTS or returning the held session. Whoever held the agent
+     * loses it; a session this bridge held is replaced. See SignIn.
      * </pre>
      *
      * <code>bool force = 9;</code>
@@ -1703,7 +1706,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * When the agent is already signed in (elsewhere, or through this bridge),
      * take it over with the gateway's forced sign-in instead of failing with
-     * ALREADY_EXISTS. Whoever held the agent loses it.
+     * ALREADY_EXISTS or returning the held session. Whoever held the agent
+     * loses it; a session this bridge held is replaced. See SignIn.
      * </pre>
      *
      * <code>bool force = 9;</code>

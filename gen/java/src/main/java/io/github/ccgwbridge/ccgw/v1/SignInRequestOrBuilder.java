@@ -217,7 +217,8 @@ public interface SignInRequestOrBuilder extends
    * <pre>
    * When the agent is already signed in (elsewhere, or through this bridge),
    * take it over with the gateway's forced sign-in instead of failing with
-   * ALREADY_EXISTS. Whoever held the agent loses it.
+   * ALREADY_EXISTS or returning the held session. Whoever held the agent
+   * loses it; a session this bridge held is replaced. See SignIn.
    * </pre>
    *
    * <code>bool force = 9;</code>

@@ -57,7 +57,8 @@ private static final long serialVersionUID = 0L;
   private io.github.ccgwbridge.ccgw.v1.Session session_;
   /**
    * <pre>
-   * The new session, ACTIVE.
+   * The new session, ACTIVE; or, for a request equal to the one that
+   * started the session the bridge holds, that session as it is now.
    * </pre>
    *
    * <code>.ccgw.v1.Session session = 1;</code>
@@ -69,7 +70,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The new session, ACTIVE.
+   * The new session, ACTIVE; or, for a request equal to the one that
+   * started the session the bridge holds, that session as it is now.
    * </pre>
    *
    * <code>.ccgw.v1.Session session = 1;</code>
@@ -81,7 +83,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The new session, ACTIVE.
+   * The new session, ACTIVE; or, for a request equal to the one that
+   * started the session the bridge holds, that session as it is now.
    * </pre>
    *
    * <code>.ccgw.v1.Session session = 1;</code>
@@ -417,7 +420,8 @@ private static final long serialVersionUID = 0L;
         io.github.ccgwbridge.ccgw.v1.Session, io.github.ccgwbridge.ccgw.v1.Session.Builder, io.github.ccgwbridge.ccgw.v1.SessionOrBuilder> sessionBuilder_;
     /**
      * <pre>
-     * The new session, ACTIVE.
+     * The new session, ACTIVE; or, for a request equal to the one that
+     * started the session the bridge holds, that session as it is now.
      * </pre>
      *
      * <code>.ccgw.v1.Session session = 1;</code>
@@ -428,7 +432,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The new session, ACTIVE.
+     * The new session, ACTIVE; or, for a request equal to the one that
+     * started the session the bridge holds, that session as it is now.
      * </pre>
      *
      * <code>.ccgw.v1.Session session = 1;</code>
@@ -443,7 +448,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The new session, ACTIVE.
+     * The new session, ACTIVE; or, for a request equal to the one that
+     * started the session the bridge holds, that session as it is now.
      * </pre>
      *
      * <code>.ccgw.v1.Session session = 1;</code>
@@ -461,7 +467,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The new session, ACTIVE.
+     * The new session, ACTIVE; or, for a request equal to the one that
+     * started the session the bridge holds, that session as it is now.
      * </pre>
      *
      * <code>.ccgw.v1.Session session = 1;</code>
@@ -479,7 +486,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The new session, ACTIVE.
+     * The new session, ACTIVE; or, for a request equal to the one that
+     * started the session the bridge holds, that session as it is now.
      * </pre>
      *
      * <code>.ccgw.v1.Session session = 1;</code>
@@ -504,7 +512,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The new session, ACTIVE.
+     * The new session, ACTIVE; or, for a request equal to the one that
+     * started the session the bridge holds, that session as it is now.
      * </pre>
      *
      * <code>.ccgw.v1.Session session = 1;</code>
@@ -521,7 +530,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The new session, ACTIVE.
+     * The new session, ACTIVE; or, for a request equal to the one that
+     * started the session the bridge holds, that session as it is now.
      * </pre>
      *
      * <code>.ccgw.v1.Session session = 1;</code>
@@ -533,7 +543,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The new session, ACTIVE.
+     * The new session, ACTIVE; or, for a request equal to the one that
+     * started the session the bridge holds, that session as it is now.
      * </pre>
      *
      * <code>.ccgw.v1.Session session = 1;</code>
@@ -548,7 +559,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The new session, ACTIVE.
+     * The new session, ACTIVE; or, for a request equal to the one that
+     * started the session the bridge holds, that session as it is now.
      * </pre>
      *
      * <code>.ccgw.v1.Session session = 1;</code>

@@ -12,7 +12,8 @@ public interface SignInResponseOrBuilder extends
 
   /**
    * <pre>
-   * The new session, ACTIVE.
+   * The new session, ACTIVE; or, for a request equal to the one that
+   * started the session the bridge holds, that session as it is now.
    * </pre>
    *
    * <code>.ccgw.v1.Session session = 1;</code>
@@ -21,7 +22,8 @@ public interface SignInResponseOrBuilder extends
   boolean hasSession();
   /**
    * <pre>
-   * The new session, ACTIVE.
+   * The new session, ACTIVE; or, for a request equal to the one that
+   * started the session the bridge holds, that session as it is now.
    * </pre>
    *
    * <code>.ccgw.v1.Session session = 1;</code>
@@ -30,7 +32,8 @@ public interface SignInResponseOrBuilder extends
   io.github.ccgwbridge.ccgw.v1.Session getSession();
   /**
    * <pre>
-   * The new session, ACTIVE.
+   * The new session, ACTIVE; or, for a request equal to the one that
+   * started the session the bridge holds, that session as it is now.
    * </pre>
    *
    * <code>.ccgw.v1.Session session = 1;</code>

@@ -109,8 +109,8 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * Sign out even while the agent is in a call, releasing the call. Without
    * it the gateway refuses to sign out an agent that is talking or
-   * answering, and the call fails with FAILED_PRECONDITION. In REST it is
-   * the `force` query parameter.
+   * answering, and the call fails with FAILED_PRECONDITION (reason
+   * CCGW_STATE_REJECTED). In REST it is the `force` query parameter.
    * </pre>
    *
    * <code>bool force = 2;</code>
@@ -548,8 +548,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Sign out even while the agent is in a call, releasing the call. Without
      * it the gateway refuses to sign out an agent that is talking or
-     * answering, and the call fails with FAILED_PRECONDITION. In REST it is
-     * the `force` query parameter.
+     * answering, and the call fails with FAILED_PRECONDITION (reason
+     * CCGW_STATE_REJECTED). In REST it is the `force` query parameter.
      * </pre>
      *
      * <code>bool force = 2;</code>
@@ -563,8 +563,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Sign out even while the agent is in a call, releasing the call. Without
      * it the gateway refuses to sign out an agent that is talking or
-     * answering, and the call fails with FAILED_PRECONDITION. In REST it is
-     * the `force` query parameter.
+     * answering, and the call fails with FAILED_PRECONDITION (reason
+     * CCGW_STATE_REJECTED). In REST it is the `force` query parameter.
      * </pre>
      *
      * <code>bool force = 2;</code>
@@ -582,8 +582,8 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Sign out even while the agent is in a call, releasing the call. Without
      * it the gateway refuses to sign out an agent that is talking or
-     * answering, and the call fails with FAILED_PRECONDITION. In REST it is
-     * the `force` query parameter.
+     * answering, and the call fails with FAILED_PRECONDITION (reason
+     * CCGW_STATE_REJECTED). In REST it is the `force` query parameter.
      * </pre>
      *
      * <code>bool force = 2;</code>

@@ -36,8 +36,8 @@ public interface SignOutRequestOrBuilder extends
    * <pre>
    * Sign out even while the agent is in a call, releasing the call. Without
    * it the gateway refuses to sign out an agent that is talking or
-   * answering, and the call fails with FAILED_PRECONDITION. In REST it is
-   * the `force` query parameter.
+   * answering, and the call fails with FAILED_PRECONDITION (reason
+   * CCGW_STATE_REJECTED). In REST it is the `force` query parameter.
    * </pre>
    *
    * <code>bool force = 2;</code>

@@ -8,7 +8,7 @@ package io.github.ccgwbridge.ccgw.v1;
 /**
  * <pre>
  * The state of the agents a stream follows, at the moment the stream
- * started. Always the first message of a stream.
+ * started. Always the first message of a stream, also when resuming.
  * </pre>
  *
  * Protobuf type {@code ccgw.v1.StateSnapshot}
@@ -60,9 +60,11 @@ private static final long serialVersionUID = 0L;
   private java.util.List<io.github.ccgwbridge.ccgw.v1.AgentSnapshot> agents_;
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -73,9 +75,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -87,9 +91,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -100,9 +106,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -113,9 +121,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -131,9 +141,13 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object cursor_ = "";
   /**
    * <pre>
-   * The stream position the snapshot describes. Without resume_after the
-   * events that follow are exactly those after this position. Passing it as
-   * resume_after later resumes from the snapshot.
+   * The stream position the snapshot describes: every agent's state
+   * includes the events up to here. Without resume_after the events that
+   * follow are exactly those after this position. With resume_after the
+   * replayed events come first; those up to this position are already
+   * reflected in the snapshot (their sequence is at most the agent's
+   * last_sequence), the rest are newer. Passing this cursor as resume_after
+   * later resumes from the snapshot.
    * </pre>
    *
    * <code>string cursor = 2;</code>
@@ -154,9 +168,13 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The stream position the snapshot describes. Without resume_after the
-   * events that follow are exactly those after this position. Passing it as
-   * resume_after later resumes from the snapshot.
+   * The stream position the snapshot describes: every agent's state
+   * includes the events up to here. Without resume_after the events that
+   * follow are exactly those after this position. With resume_after the
+   * replayed events come first; those up to this position are already
+   * reflected in the snapshot (their sequence is at most the agent's
+   * last_sequence), the rest are newer. Passing this cursor as resume_after
+   * later resumes from the snapshot.
    * </pre>
    *
    * <code>string cursor = 2;</code>
@@ -358,7 +376,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * The state of the agents a stream follows, at the moment the stream
-   * started. Always the first message of a stream.
+   * started. Always the first message of a stream, also when resuming.
    * </pre>
    *
    * Protobuf type {@code ccgw.v1.StateSnapshot}
@@ -569,9 +587,11 @@ private static final long serialVersionUID = 0L;
 
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -585,9 +605,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -601,9 +623,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -617,9 +641,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -638,9 +664,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -658,9 +686,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -678,9 +708,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -699,9 +731,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -719,9 +753,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -739,9 +775,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -760,9 +798,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -779,9 +819,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -798,9 +840,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -811,9 +855,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -827,9 +873,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -844,9 +892,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -857,9 +907,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -871,9 +923,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * One entry per followed agent that the bridge holds a session for,
-     * ordered by agent id as a number. Followed agents without a session are
-     * not listed.
+     * One entry per followed agent that the bridge holds a session for (ACTIVE
+     * or LOST) at the snapshot's position, ordered by agent id as a number.
+     * Followed agents without a session are not listed. Each entry agrees
+     * with the agent's log up to that position: the latest SessionChange
+     * before it, and the events after that change.
      * </pre>
      *
      * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -900,9 +954,13 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object cursor_ = "";
     /**
      * <pre>
-     * The stream position the snapshot describes. Without resume_after the
-     * events that follow are exactly those after this position. Passing it as
-     * resume_after later resumes from the snapshot.
+     * The stream position the snapshot describes: every agent's state
+     * includes the events up to here. Without resume_after the events that
+     * follow are exactly those after this position. With resume_after the
+     * replayed events come first; those up to this position are already
+     * reflected in the snapshot (their sequence is at most the agent's
+     * last_sequence), the rest are newer. Passing this cursor as resume_after
+     * later resumes from the snapshot.
      * </pre>
      *
      * <code>string cursor = 2;</code>
@@ -922,9 +980,13 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The stream position the snapshot describes. Without resume_after the
-     * events that follow are exactly those after this position. Passing it as
-     * resume_after later resumes from the snapshot.
+     * The stream position the snapshot describes: every agent's state
+     * includes the events up to here. Without resume_after the events that
+     * follow are exactly those after this position. With resume_after the
+     * replayed events come first; those up to this position are already
+     * reflected in the snapshot (their sequence is at most the agent's
+     * last_sequence), the rest are newer. Passing this cursor as resume_after
+     * later resumes from the snapshot.
      * </pre>
      *
      * <code>string cursor = 2;</code>
@@ -945,9 +1007,13 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The stream position the snapshot describes. Without resume_after the
-     * events that follow are exactly those after this position. Passing it as
-     * resume_after later resumes from the snapshot.
+     * The stream position the snapshot describes: every agent's state
+     * includes the events up to here. Without resume_after the events that
+     * follow are exactly those after this position. With resume_after the
+     * replayed events come first; those up to this position are already
+     * reflected in the snapshot (their sequence is at most the agent's
+     * last_sequence), the rest are newer. Passing this cursor as resume_after
+     * later resumes from the snapshot.
      * </pre>
      *
      * <code>string cursor = 2;</code>
@@ -964,9 +1030,13 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The stream position the snapshot describes. Without resume_after the
-     * events that follow are exactly those after this position. Passing it as
-     * resume_after later resumes from the snapshot.
+     * The stream position the snapshot describes: every agent's state
+     * includes the events up to here. Without resume_after the events that
+     * follow are exactly those after this position. With resume_after the
+     * replayed events come first; those up to this position are already
+     * reflected in the snapshot (their sequence is at most the agent's
+     * last_sequence), the rest are newer. Passing this cursor as resume_after
+     * later resumes from the snapshot.
      * </pre>
      *
      * <code>string cursor = 2;</code>
@@ -980,9 +1050,13 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The stream position the snapshot describes. Without resume_after the
-     * events that follow are exactly those after this position. Passing it as
-     * resume_after later resumes from the snapshot.
+     * The stream position the snapshot describes: every agent's state
+     * includes the events up to here. Without resume_after the events that
+     * follow are exactly those after this position. With resume_after the
+     * replayed events come first; those up to this position are already
+     * reflected in the snapshot (their sequence is at most the agent's
+     * last_sequence), the rest are newer. Passing this cursor as resume_after
+     * later resumes from the snapshot.
      * </pre>
      *
      * <code>string cursor = 2;</code>

@@ -12,9 +12,11 @@ public interface StateSnapshotOrBuilder extends
 
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -23,9 +25,11 @@ public interface StateSnapshotOrBuilder extends
       getAgentsList();
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -33,9 +37,11 @@ public interface StateSnapshotOrBuilder extends
   io.github.ccgwbridge.ccgw.v1.AgentSnapshot getAgents(int index);
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -43,9 +49,11 @@ public interface StateSnapshotOrBuilder extends
   int getAgentsCount();
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -54,9 +62,11 @@ public interface StateSnapshotOrBuilder extends
       getAgentsOrBuilderList();
   /**
    * <pre>
-   * One entry per followed agent that the bridge holds a session for,
-   * ordered by agent id as a number. Followed agents without a session are
-   * not listed.
+   * One entry per followed agent that the bridge holds a session for (ACTIVE
+   * or LOST) at the snapshot's position, ordered by agent id as a number.
+   * Followed agents without a session are not listed. Each entry agrees
+   * with the agent's log up to that position: the latest SessionChange
+   * before it, and the events after that change.
    * </pre>
    *
    * <code>repeated .ccgw.v1.AgentSnapshot agents = 1;</code>
@@ -66,9 +76,13 @@ public interface StateSnapshotOrBuilder extends
 
   /**
    * <pre>
-   * The stream position the snapshot describes. Without resume_after the
-   * events that follow are exactly those after this position. Passing it as
-   * resume_after later resumes from the snapshot.
+   * The stream position the snapshot describes: every agent's state
+   * includes the events up to here. Without resume_after the events that
+   * follow are exactly those after this position. With resume_after the
+   * replayed events come first; those up to this position are already
+   * reflected in the snapshot (their sequence is at most the agent's
+   * last_sequence), the rest are newer. Passing this cursor as resume_after
+   * later resumes from the snapshot.
    * </pre>
    *
    * <code>string cursor = 2;</code>
@@ -77,9 +91,13 @@ public interface StateSnapshotOrBuilder extends
   java.lang.String getCursor();
   /**
    * <pre>
-   * The stream position the snapshot describes. Without resume_after the
-   * events that follow are exactly those after this position. Passing it as
-   * resume_after later resumes from the snapshot.
+   * The stream position the snapshot describes: every agent's state
+   * includes the events up to here. Without resume_after the events that
+   * follow are exactly those after this position. With resume_after the
+   * replayed events come first; those up to this position are already
+   * reflected in the snapshot (their sequence is at most the agent's
+   * last_sequence), the rest are newer. Passing this cursor as resume_after
+   * later resumes from the snapshot.
    * </pre>
    *
    * <code>string cursor = 2;</code>

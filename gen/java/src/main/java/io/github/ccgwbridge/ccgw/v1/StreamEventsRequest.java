@@ -187,8 +187,8 @@ private static final long serialVersionUID = 0L;
    * Deliver only events whose CC-Gateway eventType is one of these names,
    * compared exactly (case matters), for example "AgentEvent_Talking" or
    * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-   * gaps are sent whatever the filter. Filtered-out events still use
+   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+   * gaps and session changes are sent whatever the filter. Filtered-out events still use
    * sequence numbers, so with a filter the sequence numbers a client sees
    * skip values; only a Gap message means events were lost.
    * </pre>
@@ -205,8 +205,8 @@ private static final long serialVersionUID = 0L;
    * Deliver only events whose CC-Gateway eventType is one of these names,
    * compared exactly (case matters), for example "AgentEvent_Talking" or
    * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-   * gaps are sent whatever the filter. Filtered-out events still use
+   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+   * gaps and session changes are sent whatever the filter. Filtered-out events still use
    * sequence numbers, so with a filter the sequence numbers a client sees
    * skip values; only a Gap message means events were lost.
    * </pre>
@@ -222,8 +222,8 @@ private static final long serialVersionUID = 0L;
    * Deliver only events whose CC-Gateway eventType is one of these names,
    * compared exactly (case matters), for example "AgentEvent_Talking" or
    * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-   * gaps are sent whatever the filter. Filtered-out events still use
+   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+   * gaps and session changes are sent whatever the filter. Filtered-out events still use
    * sequence numbers, so with a filter the sequence numbers a client sees
    * skip values; only a Gap message means events were lost.
    * </pre>
@@ -240,8 +240,8 @@ private static final long serialVersionUID = 0L;
    * Deliver only events whose CC-Gateway eventType is one of these names,
    * compared exactly (case matters), for example "AgentEvent_Talking" or
    * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-   * gaps are sent whatever the filter. Filtered-out events still use
+   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+   * gaps and session changes are sent whatever the filter. Filtered-out events still use
    * sequence numbers, so with a filter the sequence numbers a client sees
    * skip values; only a Gap message means events were lost.
    * </pre>
@@ -261,13 +261,24 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-   * same agent selection. The bridge first replays the events after it that
-   * it still keeps, announcing with a Gap those it no longer keeps, then goes
-   * on live; a client that passes the last cursor it processed sees every
-   * later event exactly once. Empty: start live, right after the snapshot.
+   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+   * bridge first replays the events after it that it still keeps, announcing
+   * with a Gap those it no longer keeps, then goes on live; a client that
+   * passes the last cursor it processed sees every later event exactly once.
+   * Empty: start live, right after the snapshot.
+   *
+   * A cursor is a point in the bridge-wide order of events, not tied to the
+   * stream that issued it, so it may resume another selection: the new
+   * stream delivers its own agents' events after that point. Narrowing the
+   * selection (a cursor of a two-agent stream on a one-agent stream) loses
+   * nothing of the agents kept. Widening it does not replay, for the added
+   * agents, their events before the cursor (their state is in the snapshot).
+   * The same holds for `event_types`: events of a type added after the
+   * cursor are not replayed from before it.
+   *
    * Cursors are opaque (do not build or parse them) and at most 1024
-   * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+   * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+   * INVALID_CURSOR).
    * </pre>
    *
    * <code>string resume_after = 4 [(.buf.validate.field) = { ... }</code>
@@ -289,13 +300,24 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-   * same agent selection. The bridge first replays the events after it that
-   * it still keeps, announcing with a Gap those it no longer keeps, then goes
-   * on live; a client that passes the last cursor it processed sees every
-   * later event exactly once. Empty: start live, right after the snapshot.
+   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+   * bridge first replays the events after it that it still keeps, announcing
+   * with a Gap those it no longer keeps, then goes on live; a client that
+   * passes the last cursor it processed sees every later event exactly once.
+   * Empty: start live, right after the snapshot.
+   *
+   * A cursor is a point in the bridge-wide order of events, not tied to the
+   * stream that issued it, so it may resume another selection: the new
+   * stream delivers its own agents' events after that point. Narrowing the
+   * selection (a cursor of a two-agent stream on a one-agent stream) loses
+   * nothing of the agents kept. Widening it does not replay, for the added
+   * agents, their events before the cursor (their state is in the snapshot).
+   * The same holds for `event_types`: events of a type added after the
+   * cursor are not replayed from before it.
+   *
    * Cursors are opaque (do not build or parse them) and at most 1024
-   * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+   * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+   * INVALID_CURSOR).
    * </pre>
    *
    * <code>string resume_after = 4 [(.buf.validate.field) = { ... }</code>
@@ -1014,8 +1036,8 @@ private static final long serialVersionUID = 0L;
      * Deliver only events whose CC-Gateway eventType is one of these names,
      * compared exactly (case matters), for example "AgentEvent_Talking" or
      * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-     * gaps are sent whatever the filter. Filtered-out events still use
+     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+     * gaps and session changes are sent whatever the filter. Filtered-out events still use
      * sequence numbers, so with a filter the sequence numbers a client sees
      * skip values; only a Gap message means events were lost.
      * </pre>
@@ -1033,8 +1055,8 @@ private static final long serialVersionUID = 0L;
      * Deliver only events whose CC-Gateway eventType is one of these names,
      * compared exactly (case matters), for example "AgentEvent_Talking" or
      * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-     * gaps are sent whatever the filter. Filtered-out events still use
+     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+     * gaps and session changes are sent whatever the filter. Filtered-out events still use
      * sequence numbers, so with a filter the sequence numbers a client sees
      * skip values; only a Gap message means events were lost.
      * </pre>
@@ -1050,8 +1072,8 @@ private static final long serialVersionUID = 0L;
      * Deliver only events whose CC-Gateway eventType is one of these names,
      * compared exactly (case matters), for example "AgentEvent_Talking" or
      * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-     * gaps are sent whatever the filter. Filtered-out events still use
+     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+     * gaps and session changes are sent whatever the filter. Filtered-out events still use
      * sequence numbers, so with a filter the sequence numbers a client sees
      * skip values; only a Gap message means events were lost.
      * </pre>
@@ -1068,8 +1090,8 @@ private static final long serialVersionUID = 0L;
      * Deliver only events whose CC-Gateway eventType is one of these names,
      * compared exactly (case matters), for example "AgentEvent_Talking" or
      * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-     * gaps are sent whatever the filter. Filtered-out events still use
+     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+     * gaps and session changes are sent whatever the filter. Filtered-out events still use
      * sequence numbers, so with a filter the sequence numbers a client sees
      * skip values; only a Gap message means events were lost.
      * </pre>
@@ -1087,8 +1109,8 @@ private static final long serialVersionUID = 0L;
      * Deliver only events whose CC-Gateway eventType is one of these names,
      * compared exactly (case matters), for example "AgentEvent_Talking" or
      * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-     * gaps are sent whatever the filter. Filtered-out events still use
+     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+     * gaps and session changes are sent whatever the filter. Filtered-out events still use
      * sequence numbers, so with a filter the sequence numbers a client sees
      * skip values; only a Gap message means events were lost.
      * </pre>
@@ -1112,8 +1134,8 @@ private static final long serialVersionUID = 0L;
      * Deliver only events whose CC-Gateway eventType is one of these names,
      * compared exactly (case matters), for example "AgentEvent_Talking" or
      * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-     * gaps are sent whatever the filter. Filtered-out events still use
+     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+     * gaps and session changes are sent whatever the filter. Filtered-out events still use
      * sequence numbers, so with a filter the sequence numbers a client sees
      * skip values; only a Gap message means events were lost.
      * </pre>
@@ -1136,8 +1158,8 @@ private static final long serialVersionUID = 0L;
      * Deliver only events whose CC-Gateway eventType is one of these names,
      * compared exactly (case matters), for example "AgentEvent_Talking" or
      * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-     * gaps are sent whatever the filter. Filtered-out events still use
+     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+     * gaps and session changes are sent whatever the filter. Filtered-out events still use
      * sequence numbers, so with a filter the sequence numbers a client sees
      * skip values; only a Gap message means events were lost.
      * </pre>
@@ -1160,8 +1182,8 @@ private static final long serialVersionUID = 0L;
      * Deliver only events whose CC-Gateway eventType is one of these names,
      * compared exactly (case matters), for example "AgentEvent_Talking" or
      * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-     * gaps are sent whatever the filter. Filtered-out events still use
+     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+     * gaps and session changes are sent whatever the filter. Filtered-out events still use
      * sequence numbers, so with a filter the sequence numbers a client sees
      * skip values; only a Gap message means events were lost.
      * </pre>
@@ -1181,8 +1203,8 @@ private static final long serialVersionUID = 0L;
      * Deliver only events whose CC-Gateway eventType is one of these names,
      * compared exactly (case matters), for example "AgentEvent_Talking" or
      * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-     * gaps are sent whatever the filter. Filtered-out events still use
+     * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+     * gaps and session changes are sent whatever the filter. Filtered-out events still use
      * sequence numbers, so with a filter the sequence numbers a client sees
      * skip values; only a Gap message means events were lost.
      * </pre>
@@ -1206,13 +1228,24 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-     * same agent selection. The bridge first replays the events after it that
-     * it still keeps, announcing with a Gap those it no longer keeps, then goes
-     * on live; a client that passes the last cursor it processed sees every
-     * later event exactly once. Empty: start live, right after the snapshot.
+     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+     * bridge first replays the events after it that it still keeps, announcing
+     * with a Gap those it no longer keeps, then goes on live; a client that
+     * passes the last cursor it processed sees every later event exactly once.
+     * Empty: start live, right after the snapshot.
+     *
+     * A cursor is a point in the bridge-wide order of events, not tied to the
+     * stream that issued it, so it may resume another selection: the new
+     * stream delivers its own agents' events after that point. Narrowing the
+     * selection (a cursor of a two-agent stream on a one-agent stream) loses
+     * nothing of the agents kept. Widening it does not replay, for the added
+     * agents, their events before the cursor (their state is in the snapshot).
+     * The same holds for `event_types`: events of a type added after the
+     * cursor are not replayed from before it.
+     *
      * Cursors are opaque (do not build or parse them) and at most 1024
-     * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+     * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+     * INVALID_CURSOR).
      * </pre>
      *
      * <code>string resume_after = 4 [(.buf.validate.field) = { ... }</code>
@@ -1233,13 +1266,24 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-     * same agent selection. The bridge first replays the events after it that
-     * it still keeps, announcing with a Gap those it no longer keeps, then goes
-     * on live; a client that passes the last cursor it processed sees every
-     * later event exactly once. Empty: start live, right after the snapshot.
+     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+     * bridge first replays the events after it that it still keeps, announcing
+     * with a Gap those it no longer keeps, then goes on live; a client that
+     * passes the last cursor it processed sees every later event exactly once.
+     * Empty: start live, right after the snapshot.
+     *
+     * A cursor is a point in the bridge-wide order of events, not tied to the
+     * stream that issued it, so it may resume another selection: the new
+     * stream delivers its own agents' events after that point. Narrowing the
+     * selection (a cursor of a two-agent stream on a one-agent stream) loses
+     * nothing of the agents kept. Widening it does not replay, for the added
+     * agents, their events before the cursor (their state is in the snapshot).
+     * The same holds for `event_types`: events of a type added after the
+     * cursor are not replayed from before it.
+     *
      * Cursors are opaque (do not build or parse them) and at most 1024
-     * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+     * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+     * INVALID_CURSOR).
      * </pre>
      *
      * <code>string resume_after = 4 [(.buf.validate.field) = { ... }</code>
@@ -1261,13 +1305,24 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-     * same agent selection. The bridge first replays the events after it that
-     * it still keeps, announcing with a Gap those it no longer keeps, then goes
-     * on live; a client that passes the last cursor it processed sees every
-     * later event exactly once. Empty: start live, right after the snapshot.
+     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+     * bridge first replays the events after it that it still keeps, announcing
+     * with a Gap those it no longer keeps, then goes on live; a client that
+     * passes the last cursor it processed sees every later event exactly once.
+     * Empty: start live, right after the snapshot.
+     *
+     * A cursor is a point in the bridge-wide order of events, not tied to the
+     * stream that issued it, so it may resume another selection: the new
+     * stream delivers its own agents' events after that point. Narrowing the
+     * selection (a cursor of a two-agent stream on a one-agent stream) loses
+     * nothing of the agents kept. Widening it does not replay, for the added
+     * agents, their events before the cursor (their state is in the snapshot).
+     * The same holds for `event_types`: events of a type added after the
+     * cursor are not replayed from before it.
+     *
      * Cursors are opaque (do not build or parse them) and at most 1024
-     * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+     * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+     * INVALID_CURSOR).
      * </pre>
      *
      * <code>string resume_after = 4 [(.buf.validate.field) = { ... }</code>
@@ -1285,13 +1340,24 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-     * same agent selection. The bridge first replays the events after it that
-     * it still keeps, announcing with a Gap those it no longer keeps, then goes
-     * on live; a client that passes the last cursor it processed sees every
-     * later event exactly once. Empty: start live, right after the snapshot.
+     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+     * bridge first replays the events after it that it still keeps, announcing
+     * with a Gap those it no longer keeps, then goes on live; a client that
+     * passes the last cursor it processed sees every later event exactly once.
+     * Empty: start live, right after the snapshot.
+     *
+     * A cursor is a point in the bridge-wide order of events, not tied to the
+     * stream that issued it, so it may resume another selection: the new
+     * stream delivers its own agents' events after that point. Narrowing the
+     * selection (a cursor of a two-agent stream on a one-agent stream) loses
+     * nothing of the agents kept. Widening it does not replay, for the added
+     * agents, their events before the cursor (their state is in the snapshot).
+     * The same holds for `event_types`: events of a type added after the
+     * cursor are not replayed from before it.
+     *
      * Cursors are opaque (do not build or parse them) and at most 1024
-     * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+     * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+     * INVALID_CURSOR).
      * </pre>
      *
      * <code>string resume_after = 4 [(.buf.validate.field) = { ... }</code>
@@ -1306,13 +1372,24 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-     * same agent selection. The bridge first replays the events after it that
-     * it still keeps, announcing with a Gap those it no longer keeps, then goes
-     * on live; a client that passes the last cursor it processed sees every
-     * later event exactly once. Empty: start live, right after the snapshot.
+     * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+     * bridge first replays the events after it that it still keeps, announcing
+     * with a Gap those it no longer keeps, then goes on live; a client that
+     * passes the last cursor it processed sees every later event exactly once.
+     * Empty: start live, right after the snapshot.
+     *
+     * A cursor is a point in the bridge-wide order of events, not tied to the
+     * stream that issued it, so it may resume another selection: the new
+     * stream delivers its own agents' events after that point. Narrowing the
+     * selection (a cursor of a two-agent stream on a one-agent stream) loses
+     * nothing of the agents kept. Widening it does not replay, for the added
+     * agents, their events before the cursor (their state is in the snapshot).
+     * The same holds for `event_types`: events of a type added after the
+     * cursor are not replayed from before it.
+     *
      * Cursors are opaque (do not build or parse them) and at most 1024
-     * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+     * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+     * INVALID_CURSOR).
      * </pre>
      *
      * <code>string resume_after = 4 [(.buf.validate.field) = { ... }</code>

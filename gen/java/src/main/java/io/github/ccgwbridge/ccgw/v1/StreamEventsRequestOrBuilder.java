@@ -96,8 +96,8 @@ public interface StreamEventsRequestOrBuilder extends
    * Deliver only events whose CC-Gateway eventType is one of these names,
    * compared exactly (case matters), for example "AgentEvent_Talking" or
    * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-   * gaps are sent whatever the filter. Filtered-out events still use
+   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+   * gaps and session changes are sent whatever the filter. Filtered-out events still use
    * sequence numbers, so with a filter the sequence numbers a client sees
    * skip values; only a Gap message means events were lost.
    * </pre>
@@ -112,8 +112,8 @@ public interface StreamEventsRequestOrBuilder extends
    * Deliver only events whose CC-Gateway eventType is one of these names,
    * compared exactly (case matters), for example "AgentEvent_Talking" or
    * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-   * gaps are sent whatever the filter. Filtered-out events still use
+   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+   * gaps and session changes are sent whatever the filter. Filtered-out events still use
    * sequence numbers, so with a filter the sequence numbers a client sees
    * skip values; only a Gap message means events were lost.
    * </pre>
@@ -127,8 +127,8 @@ public interface StreamEventsRequestOrBuilder extends
    * Deliver only events whose CC-Gateway eventType is one of these names,
    * compared exactly (case matters), for example "AgentEvent_Talking" or
    * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-   * gaps are sent whatever the filter. Filtered-out events still use
+   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+   * gaps and session changes are sent whatever the filter. Filtered-out events still use
    * sequence numbers, so with a filter the sequence numbers a client sees
    * skip values; only a Gap message means events were lost.
    * </pre>
@@ -143,8 +143,8 @@ public interface StreamEventsRequestOrBuilder extends
    * Deliver only events whose CC-Gateway eventType is one of these names,
    * compared exactly (case matters), for example "AgentEvent_Talking" or
    * "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-   * gaps are sent whatever the filter. Filtered-out events still use
+   * followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+   * gaps and session changes are sent whatever the filter. Filtered-out events still use
    * sequence numbers, so with a filter the sequence numbers a client sees
    * skip values; only a Gap message means events were lost.
    * </pre>
@@ -159,13 +159,24 @@ public interface StreamEventsRequestOrBuilder extends
   /**
    * <pre>
    * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-   * same agent selection. The bridge first replays the events after it that
-   * it still keeps, announcing with a Gap those it no longer keeps, then goes
-   * on live; a client that passes the last cursor it processed sees every
-   * later event exactly once. Empty: start live, right after the snapshot.
+   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+   * bridge first replays the events after it that it still keeps, announcing
+   * with a Gap those it no longer keeps, then goes on live; a client that
+   * passes the last cursor it processed sees every later event exactly once.
+   * Empty: start live, right after the snapshot.
+   *
+   * A cursor is a point in the bridge-wide order of events, not tied to the
+   * stream that issued it, so it may resume another selection: the new
+   * stream delivers its own agents' events after that point. Narrowing the
+   * selection (a cursor of a two-agent stream on a one-agent stream) loses
+   * nothing of the agents kept. Widening it does not replay, for the added
+   * agents, their events before the cursor (their state is in the snapshot).
+   * The same holds for `event_types`: events of a type added after the
+   * cursor are not replayed from before it.
+   *
    * Cursors are opaque (do not build or parse them) and at most 1024
-   * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+   * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+   * INVALID_CURSOR).
    * </pre>
    *
    * <code>string resume_after = 4 [(.buf.validate.field) = { ... }</code>
@@ -175,13 +186,24 @@ public interface StreamEventsRequestOrBuilder extends
   /**
    * <pre>
    * Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-   * same agent selection. The bridge first replays the events after it that
-   * it still keeps, announcing with a Gap those it no longer keeps, then goes
-   * on live; a client that passes the last cursor it processed sees every
-   * later event exactly once. Empty: start live, right after the snapshot.
+   * StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+   * bridge first replays the events after it that it still keeps, announcing
+   * with a Gap those it no longer keeps, then goes on live; a client that
+   * passes the last cursor it processed sees every later event exactly once.
+   * Empty: start live, right after the snapshot.
+   *
+   * A cursor is a point in the bridge-wide order of events, not tied to the
+   * stream that issued it, so it may resume another selection: the new
+   * stream delivers its own agents' events after that point. Narrowing the
+   * selection (a cursor of a two-agent stream on a one-agent stream) loses
+   * nothing of the agents kept. Widening it does not replay, for the added
+   * agents, their events before the cursor (their state is in the snapshot).
+   * The same holds for `event_types`: events of a type added after the
+   * cursor are not replayed from before it.
+   *
    * Cursors are opaque (do not build or parse them) and at most 1024
-   * characters; one the bridge cannot read gives INVALID_ARGUMENT.
+   * characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+   * INVALID_CURSOR).
    * </pre>
    *
    * <code>string resume_after = 4 [(.buf.validate.field) = { ... }</code>

@@ -62,6 +62,7 @@ private static final long serialVersionUID = 0L;
     SNAPSHOT(2),
     HEARTBEAT(3),
     GAP(4),
+    SESSION_CHANGE(5),
     MESSAGE_NOT_SET(0);
     private final int value;
     private MessageCase(int value) {
@@ -83,6 +84,7 @@ private static final long serialVersionUID = 0L;
         case 2: return SNAPSHOT;
         case 3: return HEARTBEAT;
         case 4: return GAP;
+        case 5: return SESSION_CHANGE;
         case 0: return MESSAGE_NOT_SET;
         default: return null;
       }
@@ -270,6 +272,52 @@ private static final long serialVersionUID = 0L;
     return io.github.ccgwbridge.ccgw.v1.Gap.getDefaultInstance();
   }
 
+  public static final int SESSION_CHANGE_FIELD_NUMBER = 5;
+  /**
+   * <pre>
+   * The bridge's session for an agent began, ended or was lost. Part of
+   * the agent's log, like an event.
+   * </pre>
+   *
+   * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+   * @return Whether the sessionChange field is set.
+   */
+  @java.lang.Override
+  public boolean hasSessionChange() {
+    return messageCase_ == 5;
+  }
+  /**
+   * <pre>
+   * The bridge's session for an agent began, ended or was lost. Part of
+   * the agent's log, like an event.
+   * </pre>
+   *
+   * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+   * @return The sessionChange.
+   */
+  @java.lang.Override
+  public io.github.ccgwbridge.ccgw.v1.SessionChange getSessionChange() {
+    if (messageCase_ == 5) {
+       return (io.github.ccgwbridge.ccgw.v1.SessionChange) message_;
+    }
+    return io.github.ccgwbridge.ccgw.v1.SessionChange.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * The bridge's session for an agent began, ended or was lost. Part of
+   * the agent's log, like an event.
+   * </pre>
+   *
+   * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+   */
+  @java.lang.Override
+  public io.github.ccgwbridge.ccgw.v1.SessionChangeOrBuilder getSessionChangeOrBuilder() {
+    if (messageCase_ == 5) {
+       return (io.github.ccgwbridge.ccgw.v1.SessionChange) message_;
+    }
+    return io.github.ccgwbridge.ccgw.v1.SessionChange.getDefaultInstance();
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -296,6 +344,9 @@ private static final long serialVersionUID = 0L;
     if (messageCase_ == 4) {
       output.writeMessage(4, (io.github.ccgwbridge.ccgw.v1.Gap) message_);
     }
+    if (messageCase_ == 5) {
+      output.writeMessage(5, (io.github.ccgwbridge.ccgw.v1.SessionChange) message_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -315,6 +366,10 @@ private static final long serialVersionUID = 0L;
     if (messageCase_ == 4) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(4, (io.github.ccgwbridge.ccgw.v1.Gap) message_);
+    }
+    if (messageCase_ == 5) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(5, (io.github.ccgwbridge.ccgw.v1.SessionChange) message_);
     }
     return size;
   }
@@ -358,6 +413,10 @@ private static final long serialVersionUID = 0L;
         if (!getGap()
             .equals(other.getGap())) return false;
         break;
+      case 5:
+        if (!getSessionChange()
+            .equals(other.getSessionChange())) return false;
+        break;
       case 0:
       default:
     }
@@ -388,6 +447,10 @@ private static final long serialVersionUID = 0L;
       case 4:
         hash = (37 * hash) + GAP_FIELD_NUMBER;
         hash = (53 * hash) + getGap().hashCode();
+        break;
+      case 5:
+        hash = (37 * hash) + SESSION_CHANGE_FIELD_NUMBER;
+        hash = (53 * hash) + getSessionChange().hashCode();
         break;
       case 0:
       default:
@@ -539,6 +602,9 @@ private static final long serialVersionUID = 0L;
       if (gapBuilder_ != null) {
         gapBuilder_.clear();
       }
+      if (sessionChangeBuilder_ != null) {
+        sessionChangeBuilder_.clear();
+      }
       messageCase_ = 0;
       message_ = null;
       return this;
@@ -596,6 +662,10 @@ private static final long serialVersionUID = 0L;
           gapBuilder_ != null) {
         result.message_ = gapBuilder_.build();
       }
+      if (messageCase_ == 5 &&
+          sessionChangeBuilder_ != null) {
+        result.message_ = sessionChangeBuilder_.build();
+      }
     }
 
     @java.lang.Override
@@ -625,6 +695,10 @@ private static final long serialVersionUID = 0L;
         }
         case GAP: {
           mergeGap(other.getGap());
+          break;
+        }
+        case SESSION_CHANGE: {
+          mergeSessionChange(other.getSessionChange());
           break;
         }
         case MESSAGE_NOT_SET: {
@@ -683,6 +757,13 @@ private static final long serialVersionUID = 0L;
               messageCase_ = 4;
               break;
             } // case 34
+            case 42: {
+              input.readMessage(
+                  internalGetSessionChangeFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              messageCase_ = 5;
+              break;
+            } // case 42
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1417,6 +1498,191 @@ private static final long serialVersionUID = 0L;
       messageCase_ = 4;
       onChanged();
       return gapBuilder_;
+    }
+
+    private com.google.protobuf.SingleFieldBuilder<
+        io.github.ccgwbridge.ccgw.v1.SessionChange, io.github.ccgwbridge.ccgw.v1.SessionChange.Builder, io.github.ccgwbridge.ccgw.v1.SessionChangeOrBuilder> sessionChangeBuilder_;
+    /**
+     * <pre>
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     * </pre>
+     *
+     * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+     * @return Whether the sessionChange field is set.
+     */
+    @java.lang.Override
+    public boolean hasSessionChange() {
+      return messageCase_ == 5;
+    }
+    /**
+     * <pre>
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     * </pre>
+     *
+     * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+     * @return The sessionChange.
+     */
+    @java.lang.Override
+    public io.github.ccgwbridge.ccgw.v1.SessionChange getSessionChange() {
+      if (sessionChangeBuilder_ == null) {
+        if (messageCase_ == 5) {
+          return (io.github.ccgwbridge.ccgw.v1.SessionChange) message_;
+        }
+        return io.github.ccgwbridge.ccgw.v1.SessionChange.getDefaultInstance();
+      } else {
+        if (messageCase_ == 5) {
+          return sessionChangeBuilder_.getMessage();
+        }
+        return io.github.ccgwbridge.ccgw.v1.SessionChange.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     * </pre>
+     *
+     * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+     */
+    public Builder setSessionChange(io.github.ccgwbridge.ccgw.v1.SessionChange value) {
+      if (sessionChangeBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        message_ = value;
+        onChanged();
+      } else {
+        sessionChangeBuilder_.setMessage(value);
+      }
+      messageCase_ = 5;
+      return this;
+    }
+    /**
+     * <pre>
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     * </pre>
+     *
+     * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+     */
+    public Builder setSessionChange(
+        io.github.ccgwbridge.ccgw.v1.SessionChange.Builder builderForValue) {
+      if (sessionChangeBuilder_ == null) {
+        message_ = builderForValue.build();
+        onChanged();
+      } else {
+        sessionChangeBuilder_.setMessage(builderForValue.build());
+      }
+      messageCase_ = 5;
+      return this;
+    }
+    /**
+     * <pre>
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     * </pre>
+     *
+     * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+     */
+    public Builder mergeSessionChange(io.github.ccgwbridge.ccgw.v1.SessionChange value) {
+      if (sessionChangeBuilder_ == null) {
+        if (messageCase_ == 5 &&
+            message_ != io.github.ccgwbridge.ccgw.v1.SessionChange.getDefaultInstance()) {
+          message_ = io.github.ccgwbridge.ccgw.v1.SessionChange.newBuilder((io.github.ccgwbridge.ccgw.v1.SessionChange) message_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          message_ = value;
+        }
+        onChanged();
+      } else {
+        if (messageCase_ == 5) {
+          sessionChangeBuilder_.mergeFrom(value);
+        } else {
+          sessionChangeBuilder_.setMessage(value);
+        }
+      }
+      messageCase_ = 5;
+      return this;
+    }
+    /**
+     * <pre>
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     * </pre>
+     *
+     * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+     */
+    public Builder clearSessionChange() {
+      if (sessionChangeBuilder_ == null) {
+        if (messageCase_ == 5) {
+          messageCase_ = 0;
+          message_ = null;
+          onChanged();
+        }
+      } else {
+        if (messageCase_ == 5) {
+          messageCase_ = 0;
+          message_ = null;
+        }
+        sessionChangeBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     * </pre>
+     *
+     * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+     */
+    public io.github.ccgwbridge.ccgw.v1.SessionChange.Builder getSessionChangeBuilder() {
+      return internalGetSessionChangeFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     * </pre>
+     *
+     * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+     */
+    @java.lang.Override
+    public io.github.ccgwbridge.ccgw.v1.SessionChangeOrBuilder getSessionChangeOrBuilder() {
+      if ((messageCase_ == 5) && (sessionChangeBuilder_ != null)) {
+        return sessionChangeBuilder_.getMessageOrBuilder();
+      } else {
+        if (messageCase_ == 5) {
+          return (io.github.ccgwbridge.ccgw.v1.SessionChange) message_;
+        }
+        return io.github.ccgwbridge.ccgw.v1.SessionChange.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * The bridge's session for an agent began, ended or was lost. Part of
+     * the agent's log, like an event.
+     * </pre>
+     *
+     * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        io.github.ccgwbridge.ccgw.v1.SessionChange, io.github.ccgwbridge.ccgw.v1.SessionChange.Builder, io.github.ccgwbridge.ccgw.v1.SessionChangeOrBuilder> 
+        internalGetSessionChangeFieldBuilder() {
+      if (sessionChangeBuilder_ == null) {
+        if (!(messageCase_ == 5)) {
+          message_ = io.github.ccgwbridge.ccgw.v1.SessionChange.getDefaultInstance();
+        }
+        sessionChangeBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            io.github.ccgwbridge.ccgw.v1.SessionChange, io.github.ccgwbridge.ccgw.v1.SessionChange.Builder, io.github.ccgwbridge.ccgw.v1.SessionChangeOrBuilder>(
+                (io.github.ccgwbridge.ccgw.v1.SessionChange) message_,
+                getParentForChildren(),
+                isClean());
+        message_ = null;
+      }
+      messageCase_ = 5;
+      onChanged();
+      return sessionChangeBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:ccgw.v1.StreamEventsResponse)

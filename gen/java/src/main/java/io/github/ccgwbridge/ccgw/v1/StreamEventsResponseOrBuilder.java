@@ -118,5 +118,35 @@ public interface StreamEventsResponseOrBuilder extends
    */
   io.github.ccgwbridge.ccgw.v1.GapOrBuilder getGapOrBuilder();
 
+  /**
+   * <pre>
+   * The bridge's session for an agent began, ended or was lost. Part of
+   * the agent's log, like an event.
+   * </pre>
+   *
+   * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+   * @return Whether the sessionChange field is set.
+   */
+  boolean hasSessionChange();
+  /**
+   * <pre>
+   * The bridge's session for an agent began, ended or was lost. Part of
+   * the agent's log, like an event.
+   * </pre>
+   *
+   * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+   * @return The sessionChange.
+   */
+  io.github.ccgwbridge.ccgw.v1.SessionChange getSessionChange();
+  /**
+   * <pre>
+   * The bridge's session for an agent began, ended or was lost. Part of
+   * the agent's log, like an event.
+   * </pre>
+   *
+   * <code>.ccgw.v1.SessionChange session_change = 5;</code>
+   */
+  io.github.ccgwbridge.ccgw.v1.SessionChangeOrBuilder getSessionChangeOrBuilder();
+
   io.github.ccgwbridge.ccgw.v1.StreamEventsResponse.MessageCase getMessageCase();
 }

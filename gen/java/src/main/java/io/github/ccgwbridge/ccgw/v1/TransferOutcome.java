@@ -8,6 +8,28 @@ package io.github.ccgwbridge.ccgw.v1;
 /**
  * <pre>
  * How a transfer ended, when the caller waited for it.
+ *
+ * Which events belong to which transfer: the gateway names the chat in its
+ * events, not the transfer, and a chat may be transferred again (a failed
+ * transfer leaves it with the agent). Every transfer of a chat sent through
+ * the bridge, awaited or not, joins that chat's queue in the order the
+ * gateway accepted it (the bridge sends transfers of one chat one at a
+ * time). Each transfer expects the chat's events in turn:
+ *
+ * - RELEASE_AFTER_TRANSFER: first AgentEvent_SuccTransResult or
+ * AgentEvent_Connect_Fail. After Connect_Fail it still expects its
+ * SuccTransResult, which may come late, even after the next transfer was
+ * sent; after a SuccTransResult with result 0 it expects the agent's
+ * AgentEvent_Call_Release. Any other result ends it.
+ * - BLIND: first AgentEvent_Call_Release or AgentEvent_Connect_Fail; after
+ * Connect_Fail it still expects the Call_Release. Call_Release ends it.
+ *
+ * An event of the chat goes to the oldest queued transfer that expects it,
+ * so a late event of an earlier transfer is never taken for a later one's;
+ * the first event a transfer takes is its outcome. A transfer leaves the
+ * queue when it expects nothing more, when the gateway refused it, or two
+ * minutes after it was sent. Transfers sent by other systems, or through
+ * another bridge replica, are not in the queue.
  * </pre>
  *
  * Protobuf enum {@code ccgw.v1.TransferOutcome}

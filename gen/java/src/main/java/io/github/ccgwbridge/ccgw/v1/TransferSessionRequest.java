@@ -467,7 +467,7 @@ private static final long serialVersionUID = 0L;
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
    * </pre>
    *
    * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -493,7 +493,7 @@ private static final long serialVersionUID = 0L;
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
    * </pre>
    *
    * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -523,7 +523,9 @@ private static final long serialVersionUID = 0L;
    * it. The wait ends a little before the RPC deadline (or after 30 s without
    * one) with TRANSFER_OUTCOME_PENDING: the transfer was requested and its
    * outcome follows on the agent's event stream. Do not transfer again;
-   * a retry with the same request_id returns this same answer.
+   * a retry with the same request_id returns this same answer. A
+   * pass-through call cannot await (INVALID_ARGUMENT, reason
+   * AWAIT_NEEDS_SESSION).
    * </pre>
    *
    * <code>bool await_outcome = 10;</code>
@@ -2118,7 +2120,7 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2143,7 +2145,7 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2169,7 +2171,7 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2191,7 +2193,7 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2210,7 +2212,7 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT. Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2235,7 +2237,9 @@ private static final long serialVersionUID = 0L;
      * it. The wait ends a little before the RPC deadline (or after 30 s without
      * one) with TRANSFER_OUTCOME_PENDING: the transfer was requested and its
      * outcome follows on the agent's event stream. Do not transfer again;
-     * a retry with the same request_id returns this same answer.
+     * a retry with the same request_id returns this same answer. A
+     * pass-through call cannot await (INVALID_ARGUMENT, reason
+     * AWAIT_NEEDS_SESSION).
      * </pre>
      *
      * <code>bool await_outcome = 10;</code>
@@ -2252,7 +2256,9 @@ private static final long serialVersionUID = 0L;
      * it. The wait ends a little before the RPC deadline (or after 30 s without
      * one) with TRANSFER_OUTCOME_PENDING: the transfer was requested and its
      * outcome follows on the agent's event stream. Do not transfer again;
-     * a retry with the same request_id returns this same answer.
+     * a retry with the same request_id returns this same answer. A
+     * pass-through call cannot await (INVALID_ARGUMENT, reason
+     * AWAIT_NEEDS_SESSION).
      * </pre>
      *
      * <code>bool await_outcome = 10;</code>
@@ -2273,7 +2279,9 @@ private static final long serialVersionUID = 0L;
      * it. The wait ends a little before the RPC deadline (or after 30 s without
      * one) with TRANSFER_OUTCOME_PENDING: the transfer was requested and its
      * outcome follows on the agent's event stream. Do not transfer again;
-     * a retry with the same request_id returns this same answer.
+     * a retry with the same request_id returns this same answer. A
+     * pass-through call cannot await (INVALID_ARGUMENT, reason
+     * AWAIT_NEEDS_SESSION).
      * </pre>
      *
      * <code>bool await_outcome = 10;</code>

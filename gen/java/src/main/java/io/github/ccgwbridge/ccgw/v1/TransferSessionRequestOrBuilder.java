@@ -209,7 +209,7 @@ public interface TransferSessionRequestOrBuilder extends
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
    * </pre>
    *
    * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -223,7 +223,7 @@ public interface TransferSessionRequestOrBuilder extends
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT. Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
    * </pre>
    *
    * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -239,7 +239,9 @@ public interface TransferSessionRequestOrBuilder extends
    * it. The wait ends a little before the RPC deadline (or after 30 s without
    * one) with TRANSFER_OUTCOME_PENDING: the transfer was requested and its
    * outcome follows on the agent's event stream. Do not transfer again;
-   * a retry with the same request_id returns this same answer.
+   * a retry with the same request_id returns this same answer. A
+   * pass-through call cannot await (INVALID_ARGUMENT, reason
+   * AWAIT_NEEDS_SESSION).
    * </pre>
    *
    * <code>bool await_outcome = 10;</code>
