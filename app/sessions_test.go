@@ -27,21 +27,6 @@ func waitChange(t *testing.T, next func() *ccgwv1.StreamEventsResponse, agent st
 	}
 }
 
-// restChange reads a REST NDJSON stream until a session change arrives.
-func restChange(t *testing.T, lines <-chan map[string]any) map[string]any {
-	t.Helper()
-	for {
-		select {
-		case m := <-lines:
-			if ch, ok := m["sessionChange"].(map[string]any); ok {
-				return ch
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("no session change within 5s")
-		}
-	}
-}
-
 // Session changes reach gRPC and REST streams alike, past an event_types filter, numbered and
 // resumable like events (issue 9 item 4).
 func TestSessionChangesOnStreams(t *testing.T) {
@@ -57,7 +42,7 @@ func TestSessionChangesOnStreams(t *testing.T) {
 		in.GetSequence() == 0 || in.GetCursor() == "" || in.GetTime() == nil {
 		t.Fatalf("sign-in change %v", in)
 	}
-	if ch := restChange(t, lines); ch["sessionState"] != "SESSION_STATE_ACTIVE" || ch["reason"] != "SESSION_CHANGE_REASON_SIGNED_IN" || ch["cursor"] != in.GetCursor() {
+	if ch := readMessage(t, lines, "sessionChange"); ch["sessionState"] != "SESSION_STATE_ACTIVE" || ch["reason"] != "SESSION_CHANGE_REASON_SIGNED_IN" || ch["cursor"] != in.GetCursor() {
 		t.Fatalf("REST sign-in change %v", ch)
 	}
 	if _, err := b.sessions.SignOut(ctxT(t, 5*time.Second), &ccgwv1.SignOutRequest{AgentId: "1001"}); err != nil {
@@ -68,7 +53,7 @@ func TestSessionChangesOnStreams(t *testing.T) {
 		out.GetSequence() <= in.GetSequence() {
 		t.Fatalf("sign-out change %v", out)
 	}
-	if ch := restChange(t, lines); ch["sessionState"] != "SESSION_STATE_SIGNED_OUT" {
+	if ch := readMessage(t, lines, "sessionChange"); ch["sessionState"] != "SESSION_STATE_SIGNED_OUT" {
 		t.Fatalf("REST sign-out change %v", ch)
 	}
 
@@ -78,7 +63,7 @@ func TestSessionChangesOnStreams(t *testing.T) {
 		t.Fatalf("first message %v", m)
 	}
 	for _, want := range []*ccgwv1.SessionChange{in, out} {
-		if ch := restChange(t, lines); ch["sequence"] != strconv.FormatUint(want.GetSequence(), 10) || ch["cursor"] != want.GetCursor() {
+		if ch := readMessage(t, lines, "sessionChange"); ch["sequence"] != strconv.FormatUint(want.GetSequence(), 10) || ch["cursor"] != want.GetCursor() {
 			t.Fatalf("replayed %v, want %v", ch, want)
 		}
 	}
