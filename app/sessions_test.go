@@ -134,7 +134,7 @@ func TestPassThroughRefusals(t *testing.T) {
 			ctx := metadata.AppendToOutgoingContext(ctxT(t, 5*time.Second), "x-ccgw-guid", tc.guid)
 			_, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 2})
 			st := status.Convert(err)
-			if st.Code() != tc.code || errorInfo(st).GetReason() != tc.reason {
+			if st.Code() != tc.code || errorInfo(st).GetReason() != tc.reason || (tc.guid != "" && strings.Contains(st.String(), tc.guid)) {
 				t.Fatalf("got %v (%v), want %v %s", st.Code(), st.Message(), tc.code, tc.reason)
 			}
 		})
@@ -147,7 +147,7 @@ func TestPassThroughRefusals(t *testing.T) {
 	}{
 		{"held agent", []string{"0c0ffee0-1111-2222-3333-444455556666.AgentGateway0"}, http.StatusBadRequest, "PASS_THROUGH_FOR_HELD_AGENT"},
 		{"non-ASCII", []string{"gu\u00efd-0001.AgentGateway0"}, http.StatusBadRequest, "INVALID_REQUEST"},
-		{"repeated", []string{"a", "b"}, http.StatusBadRequest, "INVALID_REQUEST"},
+		{"repeated", []string{"guid-aaaa-0001", "guid-bbbb-0002"}, http.StatusBadRequest, "INVALID_REQUEST"},
 	} {
 		t.Run("REST "+tc.name, func(t *testing.T) {
 			req := mustRequest(t, http.MethodPost, b.httpBase+"/v1/agents/1001/voice:callInnerSkill", `{"skillId":"2"}`)
@@ -158,13 +158,18 @@ func TestPassThroughRefusals(t *testing.T) {
 			}
 			body, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			if res.StatusCode != tc.status || !strings.Contains(string(body), tc.reason) {
+			if res.StatusCode != tc.status || !strings.Contains(string(body), tc.reason) || strings.Contains(string(body), tc.header[0]) {
 				t.Fatalf("got %d %s, want %d %s", res.StatusCode, body, tc.status, tc.reason)
 			}
 		})
 	}
 	if n := calls(); n != "" && n != "0" {
 		t.Fatalf("%s refused pass-through calls reached the gateway", n)
+	}
+	for _, secret := range []string{"0c0ffee0-1111-2222-3333-444455556666", "d-0001.AgentGateway0"} {
+		if strings.Contains(b.logs.String(), secret) || strings.Contains(b.scrape(t), secret) {
+			t.Errorf("a refused pass-through GUID appears in the logs or metrics: %q", secret)
+		}
 	}
 	s, err := b.sessions.GetSession(ctxT(t, time.Second), &ccgwv1.GetSessionRequest{AgentId: "1001"})
 	if err != nil || s.GetSession().GetSessionState() != ccgwv1.SessionState_SESSION_STATE_ACTIVE {
