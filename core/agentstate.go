@@ -24,13 +24,13 @@ const (
 // stateKept marks a rule that leaves the state as it is.
 const stateKept AgentState = -1
 
-var stateNames = map[AgentState]string{
+var agentStateNames = map[AgentState]string{
 	stateKept: "—", StateUnknown: "unspecified", StateSignedOut: "signed out", StateIdle: "idle",
 	StateBusy: "busy", StateRinging: "ringing", StateTalking: "talking", StateWrapUp: "wrap-up",
 	StateRest: "rest", StateOccupied: "occupied",
 }
 
-func (s AgentState) String() string { return stateNames[s] }
+func (s AgentState) String() string { return agentStateNames[s] }
 
 // callChange is what an event does to the set of calls the agent is part of.
 type callChange int
@@ -60,6 +60,7 @@ type viewRule struct {
 // After a call leaves the set, an agent left without calls while ringing, occupied or talking
 // counts as idle until the gateway's next state event (AgentState_Ready or AgentState_Work).
 var viewRules = []viewRule{
+	{SessionChangeType, StateUnknown, callsClear, "the bridge's session change: every session starts empty, and a lost or ended one keeps nothing"},
 	{"AgentOther_InService", StateUnknown, callsClear, "a new session starts empty, in no state until its first state event"},
 	{"AgentOther_ShutdownService", StateSignedOut, callsClear, "the gateway signed the agent out"},
 	{"AgentState_Ready", StateIdle, callsKept, "ready for work"},
@@ -116,12 +117,10 @@ func (v *AgentView) apply(ev *store.Event) {
 	if ev.Type == SessionChangeType {
 		// Every session starts from nothing, and a lost or ended one keeps nothing of the old.
 		ch, _ := decodeChange(ev)
-		v.State, v.ActiveCalls = StateUnknown, nil
 		v.Session, v.SessionKnown, v.LostReason = ch.State, true, ""
 		if ch.State == store.SessionLost {
 			v.LostReason = ch.Detail
 		}
-		return
 	}
 	r := viewRuleByEvent[ev.Type]
 	if r == nil {

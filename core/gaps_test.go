@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -191,5 +192,44 @@ func TestCursorAcrossSelections(t *testing.T) {
 	want = after(oneEv.Pos, "1001", "1002")
 	if got := describe(collect(t, wide, len(want))); !slices.Equal(got, want) {
 		t.Fatalf("one-agent cursor on a two-agent stream: %v, want %v", got, want)
+	}
+}
+
+// TestGapForEventsDroppedDuringTheReplay: retention drops events the replay has not read yet
+// (here, while it sends its first batch). They are reported as a gap, not skipped silently.
+func TestGapForEventsDroppedDuringTheReplay(t *testing.T) {
+	h := newHarness(t, retain(600))
+	ctx := ctxT(t, 10*time.Second)
+	live := startStream(t, h.core, core.StreamParams{AgentIDs: []string{"1001"}})
+	live.next(t)
+	if _, err := h.store.Append(ctx, "1001", make([]store.Event, 600)...); err != nil {
+		t.Fatal(err)
+	}
+	first := live.waitEvent(t, "1001", "")
+	for m := live.next(t); m.Event == nil || m.Event.Seq != 600; m = live.next(t) {
+	}
+
+	var got []string
+	appended := false
+	stop := errors.New("stop")
+	err := h.core.Stream(ctx, core.StreamParams{AgentIDs: []string{"1001"}, ResumeAfter: first.Cursor}, func(m core.StreamMsg) error {
+		if m.Event != nil && !appended { // the replay has read its first batch, 2-513; drop 1-600
+			appended = true
+			if _, err := h.store.Append(ctx, "1001", make([]store.Event, 600)...); err != nil {
+				t.Error(err)
+			}
+		}
+		got = append(got, describe([]core.StreamMsg{m})...)
+		if m.Event != nil && m.Event.Seq == 1200 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) {
+		t.Fatal(err)
+	}
+	want := []string{"1001:513", "gap 1001 514-600", "1001:601"}
+	if i := slices.Index(got, "1001:513"); i < 0 || !slices.Equal(got[i:i+3], want) || len(got) != 512+1+600 {
+		t.Fatalf("after the first batch got %v (of %d messages), want %v", got[max(0, i-1):min(len(got), max(0, i)+3)], len(got), want)
 	}
 }

@@ -91,7 +91,12 @@ func (c *Core) Stream(ctx context.Context, p StreamParams, send func(StreamMsg) 
 	// delivered is the position up to which the client has everything it asked for.
 	delivered := head
 	if resume != nil {
-		r := replayer{c: c, p: p, sub: sub, epoch: epoch, head: head, send: send}
+		r := replayer{c: c, p: p, sub: sub, epoch: epoch, head: head, send: send, headSeq: map[string]uint64{}}
+		for _, v := range views {
+			if v.LastSeq > 0 {
+				r.headSeq[v.AgentID] = v.LastSeq
+			}
+		}
 		if resume.epoch != epoch {
 			// The cursor comes from an earlier run of the event log: its positions mean nothing
 			// here, so every retained event is replayed and each agent is told of the restart.
@@ -110,29 +115,35 @@ func (c *Core) Stream(ctx context.Context, p StreamParams, send func(StreamMsg) 
 }
 
 // replayer sends the retained events in (after, head] with the gaps among them.
+//
+// Retention keeps dropping events while a replay runs, so gaps are learnt as the replay goes:
+// for an agent first met in a batch, from the store's Gaps asked after reading the batch (every
+// drop that hid one of its events from the read shows there); for an agent already met, from a
+// jump in its sequence. At the end the store's gaps are asked once more: for agents without an
+// event in (after, head], and for events dropped after the replay passed an agent's last one.
+// Gaps stop at the agent's sequence at head: later events belong to the live part.
 type replayer struct {
 	c     *Core
 	p     StreamParams
 	sub   *subscriber
 	epoch string
 	head  uint64
-	send  func(StreamMsg) error
-	// gaps not sent yet, by agent; each goes out right before the agent's next event.
-	pending map[string]*GapMsg
+	after uint64
+	// headSeq is each agent's last sequence at head (the hub's views at subscription), for the
+	// agents the hub has seen events of.
+	headSeq map[string]uint64
+	send    func(StreamMsg) error
+	// last is, per agent met, the last sequence the client has been given or told is missing.
+	last map[string]uint64
+	// pending are store gaps of agents met in the current batch, sent before their first event.
+	pending map[string]store.Gap
 	// restarted is non-nil when the cursor predates a restart of the log; it records the agents
 	// already told so.
 	restarted map[string]bool
 }
 
 func (r *replayer) run(ctx context.Context, after uint64) error {
-	gaps, err := r.c.st.Gaps(ctx, r.p.AgentIDs, after)
-	if err != nil {
-		return err
-	}
-	r.pending = make(map[string]*GapMsg, len(gaps))
-	for _, g := range gaps {
-		r.pending[g.AgentID] = &GapMsg{AgentID: g.AgentID, FromSeq: g.FromSeq, ToSeq: g.ToSeq}
-	}
+	r.after, r.last, r.pending = after, map[string]uint64{}, map[string]store.Gap{}
 	for pos := after; pos < r.head; {
 		evs, err := r.c.st.Read(ctx, r.p.AgentIDs, pos, 512)
 		if err != nil {
@@ -141,10 +152,13 @@ func (r *replayer) run(ctx context.Context, after uint64) error {
 		if len(evs) == 0 {
 			break
 		}
+		if err := r.learnGaps(ctx, evs); err != nil {
+			return err
+		}
 		for i := range evs {
 			ev := &evs[i]
 			if ev.Pos > r.head {
-				break // the live part delivers it
+				return r.remainingGaps(ctx) // the live part delivers it
 			}
 			if err := r.gapsBefore(ev); err != nil {
 				return err
@@ -156,15 +170,32 @@ func (r *replayer) run(ctx context.Context, after uint64) error {
 				}
 			}
 		}
-		if evs[len(evs)-1].Pos > r.head {
-			break
-		}
 	}
-	return r.remainingGaps()
+	return r.remainingGaps(ctx)
 }
 
-// gapsBefore sends what the client must hear about ev's agent before ev itself. Events retention
-// dropped after the store reported its gaps show as a jump in sequence past the reported range.
+// learnGaps asks the store for the gaps of the agents first met in evs.
+func (r *replayer) learnGaps(ctx context.Context, evs []store.Event) error {
+	var fresh []string
+	for i := range evs {
+		if _, met := r.last[evs[i].AgentID]; !met && !slices.Contains(fresh, evs[i].AgentID) {
+			fresh = append(fresh, evs[i].AgentID)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	gaps, err := r.c.st.Gaps(ctx, fresh, r.after)
+	if err != nil {
+		return err
+	}
+	for _, g := range gaps {
+		r.pending[g.AgentID] = g
+	}
+	return nil
+}
+
+// gapsBefore sends what the client must hear about ev's agent before ev itself.
 func (r *replayer) gapsBefore(ev *store.Event) error {
 	at := r.cursor(ev.Pos - 1)
 	if r.restarted != nil && !r.restarted[ev.AgentID] {
@@ -173,19 +204,33 @@ func (r *replayer) gapsBefore(ev *store.Event) error {
 			return err
 		}
 	}
-	g := r.pending[ev.AgentID]
-	if g == nil {
+	var gap *GapMsg
+	if last, met := r.last[ev.AgentID]; met {
+		if ev.Seq > last+1 {
+			gap = &GapMsg{AgentID: ev.AgentID, FromSeq: last + 1, ToSeq: ev.Seq - 1}
+		}
+	} else if g, ok := r.pending[ev.AgentID]; ok {
+		delete(r.pending, ev.AgentID)
+		// Events dropped after this one was read are not missing: the client gets this one.
+		if to := min(g.ToSeq, ev.Seq-1); g.FromSeq <= to && to > 0 {
+			gap = &GapMsg{AgentID: ev.AgentID, FromSeq: g.FromSeq, ToSeq: to}
+		}
+	}
+	r.last[ev.AgentID] = ev.Seq
+	if gap == nil {
 		return nil
 	}
-	delete(r.pending, ev.AgentID)
-	g.ToSeq = max(g.ToSeq, ev.Seq-1)
-	g.ResumeCursor = at
-	return r.send(StreamMsg{Gap: g})
+	gap.ResumeCursor = at
+	return r.send(StreamMsg{Gap: gap})
 }
 
-// remainingGaps sends, in agent-id order, the gaps of agents with no retained event up to head,
+// remainingGaps sends, in agent-id order, what is missing up to head and was not reported yet,
 // resuming at head: everything up to it has been sent.
-func (r *replayer) remainingGaps() error {
+func (r *replayer) remainingGaps(ctx context.Context) error {
+	gaps, err := r.c.st.Gaps(ctx, r.p.AgentIDs, r.after)
+	if err != nil {
+		return err
+	}
 	at := r.cursor(r.head)
 	var msgs []*GapMsg
 	if r.restarted != nil {
@@ -195,9 +240,17 @@ func (r *replayer) remainingGaps() error {
 			}
 		}
 	}
-	for _, g := range r.pending {
-		g.ResumeCursor = at
-		msgs = append(msgs, g)
+	for _, g := range gaps {
+		from, to := g.FromSeq, g.ToSeq
+		if hs, ok := r.headSeq[g.AgentID]; ok {
+			to = min(to, hs)
+		}
+		if last, met := r.last[g.AgentID]; met {
+			from = max(from, last+1)
+		}
+		if to > 0 && from <= to {
+			msgs = append(msgs, &GapMsg{AgentID: g.AgentID, FromSeq: from, ToSeq: to, ResumeCursor: at})
+		}
 	}
 	slices.SortStableFunc(msgs, func(a, b *GapMsg) int { return store.CompareAgentIDs(a.AgentID, b.AgentID) })
 	for _, g := range msgs {
