@@ -325,3 +325,34 @@ func TestGatewayTextReachesClientWithoutSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A command for an agent whose session the bridge found LOST is FAILED_PRECONDITION with the
+// same reason as one for an agent never signed in: either way the client signs the agent in.
+func TestCommandOnLostSession(t *testing.T) {
+	b := startBridge(t)
+	b.signIn(t, "1002")
+	if err := b.app.Simulator().SignOutAgent("1002"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		res, err := b.sessions.GetSession(ctxT(t, time.Second), &ccgwv1.GetSessionRequest{AgentId: "1002"})
+		if err == nil && res.GetSession().GetSessionState() == ccgwv1.SessionState_SESSION_STATE_LOST {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("session not LOST after the gateway signed the agent out: %v %v", res, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_, err := b.calls.CallInnerSkill(ctxT(t, 5*time.Second), &ccgwv1.CallInnerSkillRequest{AgentId: "1002", SkillId: 1})
+	st := status.Convert(err)
+	info := errorInfo(st)
+	if st.Code() != codes.FailedPrecondition || info.GetReason() != "CCGW_AGENT_NOT_SIGNED_IN" {
+		t.Fatalf("got %v %v", st.Code(), st.Details())
+	}
+	// Refused by the bridge (it knows the session is lost) or by the gateway (100-006).
+	if md := info.GetMetadata(); md["session_state"] != "SESSION_STATE_LOST" && md["retcode"] == "" {
+		t.Fatalf("metadata %v says neither", md)
+	}
+}
