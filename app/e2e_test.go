@@ -168,14 +168,21 @@ func (b *bridge) restStream(t *testing.T, path string) (<-chan map[string]any, f
 
 func readEvent(t *testing.T, lines <-chan map[string]any) map[string]any {
 	t.Helper()
+	return readMessage(t, lines, "event")
+}
+
+// readMessage returns the next NDJSON message of the kind (its oneof field, e.g. "event" or
+// "sessionChange"), skipping others.
+func readMessage(t *testing.T, lines <-chan map[string]any, kind string) map[string]any {
+	t.Helper()
 	for {
 		select {
 		case m := <-lines:
-			if ev, ok := m["event"].(map[string]any); ok {
-				return ev
+			if msg, ok := m[kind].(map[string]any); ok {
+				return msg
 			}
 		case <-time.After(5 * time.Second):
-			t.Fatal("no NDJSON event within 5s")
+			t.Fatalf("no NDJSON %s within 5s", kind)
 		}
 	}
 }

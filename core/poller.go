@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -246,6 +247,7 @@ func (p *poller) adoptStoredGUID(ctx context.Context) bool {
 func (p *poller) markLost(ctx context.Context, reason ChangeReason, detail string) {
 	c := p.c
 	p.lost.Store(true)
+	detail = strings.ToValidUTF8(detail, "\uFFFD") // it may quote the gateway, and goes out in proto strings
 	c.log.Warn("agent session lost", "agent", p.agentID, "reason", detail)
 	recorded := false
 	p.retry(ctx, "recording a lost session", func() error {

@@ -75,16 +75,20 @@ func decodeChange(ev *store.Event) (SessionChange, bool) {
 	return ch, true
 }
 
+// encodeChange is the log record of a change.
+func encodeChange(ch SessionChange) (store.Event, error) {
+	content, err := json.Marshal(changeJSON{State: sessionStateNames[ch.State], Reason: changeNames[ch.Reason], Detail: ch.Detail})
+	return store.Event{Type: SessionChangeType, ReceivedAt: time.Now(), Reason: changeNames[ch.Reason], Content: content}, err
+}
+
 // logChange appends a session change to the agent's log and waits (within ctx) until the hub
 // has applied it, so that what the caller reads next (GetSession, a snapshot) already agrees.
 func (c *Core) logChange(ctx context.Context, agentID string, ch SessionChange) (store.Event, error) {
-	content, err := json.Marshal(changeJSON{State: sessionStateNames[ch.State], Reason: changeNames[ch.Reason], Detail: ch.Detail})
+	ev, err := encodeChange(ch)
 	if err != nil {
 		return store.Event{}, err
 	}
-	evs, err := c.st.Append(ctx, agentID, store.Event{
-		Type: SessionChangeType, ReceivedAt: time.Now(), Reason: changeNames[ch.Reason], Content: content,
-	})
+	evs, err := c.st.Append(ctx, agentID, ev)
 	if err != nil {
 		return store.Event{}, err
 	}

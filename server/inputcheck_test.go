@@ -101,3 +101,25 @@ func TestInvalidUTF8InMessage(t *testing.T) {
 		t.Fatal("the premise: protobuf refuses to marshal text that is not UTF-8")
 	}
 }
+
+// FuzzPassThroughGUID: X-Ccgw-Guid comes from clients; what the check accepts must travel
+// unchanged as gRPC metadata and as the gateway's Guid header (printable ASCII, no spaces).
+func FuzzPassThroughGUID(f *testing.F) {
+	f.Add("279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0")
+	f.Add("gu\u00efd")
+	f.Add("a b")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, g string) {
+		if !validPassThroughGUID(g) {
+			return
+		}
+		if len(g) == 0 || len(g) > 256 {
+			t.Fatalf("accepted %d bytes", len(g))
+		}
+		for _, r := range g {
+			if r <= ' ' || r > '~' {
+				t.Fatalf("accepted %q with %q", g, r)
+			}
+		}
+	})
+}
