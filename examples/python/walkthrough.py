@@ -145,6 +145,17 @@ def main():
             check([v.field for v in bad.field_violations] == ["request_id"], f"BadRequest {bad}")
             print(f"refused as expected: {info.reason} on {bad.field_violations[0].field}")
 
+        # A request that breaks the contract's rules: one field violation per broken rule.
+        try:
+            sessions.SignIn(session_pb.SignInRequest(agent_id="12", phone_number="71001"), timeout=DEADLINE)
+            check(False, "an invalid sign-in was accepted")
+        except grpc.RpcError as err:
+            info, bad = error_details(err)
+            fields = [v.field for v in bad.field_violations]
+            check(err.code() == grpc.StatusCode.INVALID_ARGUMENT and info.reason == "INVALID_REQUEST", f"{err.code()} {info}")
+            check("agent_id" in fields and "password" in fields, f"violations on {fields}")
+            print(f"invalid sign-in refused: {info.reason} on {', '.join(fields)}")
+
         # A chat on 1003, moved to queue 2, where 1004 is idle.
         sign_in(sessions, "1003")
         sign_in(sessions, "1004")

@@ -116,6 +116,19 @@ async function main() {
     console.log(`refused as expected: ${info.reason} on ${bad.fieldViolations[0].field}`);
   }
 
+  // A request that breaks the contract's rules: one field violation per broken rule.
+  try {
+    await sessions.signIn({ agentId: "12", phoneNumber: "71001" });
+    check(false, "an invalid sign-in was accepted");
+  } catch (err) {
+    const e = ConnectError.from(err);
+    const [info] = e.findDetails(ErrorInfoSchema);
+    const fields = e.findDetails(BadRequestSchema).flatMap((b) => b.fieldViolations.map((v) => v.field));
+    check(e.code === Code.InvalidArgument && info?.reason === "INVALID_REQUEST", `${Code[e.code]} ${info?.reason}`);
+    check(fields.includes("agent_id") && fields.includes("password"), `violations on ${fields.join(", ")}`);
+    console.log(`invalid sign-in refused: ${info.reason} on ${fields.join(", ")}`);
+  }
+
   // A chat on 1003, started through the simulator's control API, moved to queue 2 (1004).
   await signIn("1003");
   await signIn("1004");

@@ -108,6 +108,21 @@ public final class Walkthrough {
       System.out.println("refused as expected: " + info.getReason() + " on " + bad.getFieldViolations(0).getField());
     }
 
+    // A request that breaks the contract's rules: one field violation per broken rule.
+    try {
+      sessions.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+          .signIn(SignInRequest.newBuilder().setAgentId("12").setPhoneNumber("71001").build());
+      check(false, "an invalid sign-in was accepted");
+    } catch (StatusRuntimeException e) {
+      ErrorInfo info = detail(e, ErrorInfo.class);
+      List<String> fields = detail(e, BadRequest.class).getFieldViolationsList().stream()
+          .map(BadRequest.FieldViolation::getField).toList();
+      check(e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT && info.getReason().equals("INVALID_REQUEST"),
+          e.getStatus().getCode() + " " + info.getReason());
+      check(fields.contains("agent_id") && fields.contains("password"), "violations on " + fields);
+      System.out.println("invalid sign-in refused: " + info.getReason() + " on " + String.join(", ", fields));
+    }
+
     // A chat on 1003, started through the simulator's control API, moved to queue 2 (1004).
     signIn("1003", InitialState.INITIAL_STATE_UNSPECIFIED);
     signIn("1004", InitialState.INITIAL_STATE_UNSPECIFIED);
