@@ -15,7 +15,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
-	"github.com/ccgw-bridge/ccgw-bridge/gen/openapiv2"
+	"github.com/ccgw-bridge/ccgw-bridge/gen/openapi"
 )
 
 // PassThroughGUIDHeader lets a call-control request name the GUID of an agent whose session is
@@ -73,7 +73,7 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 	mux.HandleFunc("GET /healthz", s.serveHealth)
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(openapiv2.Spec)
+		_, _ = w.Write(openapi.Spec)
 	})
 	return mux, nil
 }
