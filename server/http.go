@@ -63,7 +63,7 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 		}
 	}
 	mux := http.NewServeMux()
-	var rest http.Handler = ndjsonStreams(gw)
+	var rest http.Handler = sseStreams(ndjsonStreams(gw))
 	if tp := s.cfg.TracerProvider; tp != nil {
 		rest = otelhttp.NewHandler(rest, "rest", otelhttp.WithTracerProvider(tp),
 			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.Pattern }))
@@ -93,7 +93,7 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 // {"result": …} object per line and flushes each, but announces application/json.
 func ndjsonStreams(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && (r.URL.Path == "/v1/events" || strings.HasSuffix(r.URL.Path, "/events")) {
+		if isEventStream(r) {
 			w = &ndjsonWriter{ResponseWriter: w}
 		}
 		next.ServeHTTP(w, r)

@@ -266,10 +266,17 @@ func (d *document) operation(svc *protogen.Service, m *protogen.Method, id strin
 			"text/event-stream":    obj{"schema": obj{"type": "string", "description": sseDescription}},
 		}}
 	}
+	errSchema := ref("Status")
+	if m.Desc.IsStreamingServer() {
+		// A stream that fails before its first message answers the error's HTTP status with
+		// the failure as an NDJSON line, {"error": Status}; a request the REST layer cannot
+		// parse gets a plain Status.
+		errSchema = obj{"anyOf": []obj{ref("Status"), ref(m.Output.GoIdent.GoName + "Line")}}
+	}
 	op["responses"] = obj{
 		"200": ok,
 		"default": obj{"description": "An error: the gRPC status code's HTTP status and a Status with its details.",
-			"content": obj{"application/json": obj{"schema": obj{"$ref": "#/components/schemas/Status"}}}},
+			"content": obj{"application/json": obj{"schema": errSchema}}},
 	}
 	return op, nil
 }
