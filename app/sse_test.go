@@ -109,7 +109,9 @@ func TestRESTStreamAsSSE(t *testing.T) {
 	var last sseEvent
 	for i := range 2 {
 		last = nextSSE(t, events, func(e sseEvent) bool { return e.Event == "event" })
-		var msg struct{ Event struct{ Cursor, Reason string } }
+		var msg struct {
+			Event struct{ Cursor, Reason string }
+		}
 		if err := json.Unmarshal([]byte(last.Data), &msg); err != nil || msg.Event.Reason != string(rune('0'+i)) || last.ID != msg.Event.Cursor {
 			t.Fatalf("event %d: %+v (%v)", i, last, err)
 		}
