@@ -199,7 +199,7 @@ func (c *Core) connFor(ctx context.Context, agentID string, o CommandOptions) (A
 	s, err := c.st.GetSession(ctx, agentID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return nil, ErrNoSession
+		return nil, ErrNotSignedIn
 	case err != nil:
 		return nil, err
 	case s.State == store.SessionLost:

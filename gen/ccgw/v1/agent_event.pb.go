@@ -109,7 +109,8 @@ type StreamEventsRequest struct {
 	// on live; a client that passes the last cursor it processed sees every
 	// later event exactly once. Empty: start live, right after the snapshot.
 	// Cursors are opaque (do not build or parse them) and at most 1024
-	// characters; one the bridge cannot read gives INVALID_ARGUMENT.
+	// characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+	// INVALID_CURSOR).
 	ResumeAfter   string `protobuf:"bytes,4,opt,name=resume_after,json=resumeAfter,proto3" json:"resume_after,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

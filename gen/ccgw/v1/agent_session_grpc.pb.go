@@ -45,18 +45,22 @@ type AgentSessionServiceClient interface {
 	// resetskill), then starts polling. When the agent is already signed in,
 	// through this bridge or anywhere else, the call fails with ALREADY_EXISTS
 	// (ErrorInfo reason CCGW_ALREADY_SIGNED_IN) unless `force` is true.
-	// Rejected credentials (wrong, expired or locked password) give
-	// PERMISSION_DENIED (reason CCGW_CREDENTIALS_REJECTED).
+	// Rejected credentials (wrong or expired password, locked account) give
+	// FAILED_PRECONDITION (reason CCGW_CREDENTIALS_REJECTED): they are the
+	// agent's, not the caller's, so PERMISSION_DENIED stays reserved for the
+	// bridge's own access control.
 	SignIn(ctx context.Context, in *SignInRequest, opts ...grpc.CallOption) (*SignInResponse, error)
 	// Signs the agent out of the CC-Gateway and forgets its session.
 	//
 	// A normal sign-out is refused by the gateway while the agent is in a call
 	// or answering one; `force` signs out anyway and releases the call.
 	// Signing out an agent whose session is LOST only forgets the session.
-	// NOT_FOUND when the bridge holds no session for the agent.
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when the bridge holds no session
+	// for the agent.
 	SignOut(ctx context.Context, in *SignOutRequest, opts ...grpc.CallOption) (*SignOutResponse, error)
 	// Returns the session the bridge holds for one agent, ACTIVE or LOST.
-	// NOT_FOUND when there is none (never signed in through the bridge, or
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when there is none (never signed in
+	// through the bridge, or
 	// signed out since). Answered from the bridge's own state; the gateway is
 	// not called.
 	GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error)
@@ -133,18 +137,22 @@ type AgentSessionServiceServer interface {
 	// resetskill), then starts polling. When the agent is already signed in,
 	// through this bridge or anywhere else, the call fails with ALREADY_EXISTS
 	// (ErrorInfo reason CCGW_ALREADY_SIGNED_IN) unless `force` is true.
-	// Rejected credentials (wrong, expired or locked password) give
-	// PERMISSION_DENIED (reason CCGW_CREDENTIALS_REJECTED).
+	// Rejected credentials (wrong or expired password, locked account) give
+	// FAILED_PRECONDITION (reason CCGW_CREDENTIALS_REJECTED): they are the
+	// agent's, not the caller's, so PERMISSION_DENIED stays reserved for the
+	// bridge's own access control.
 	SignIn(context.Context, *SignInRequest) (*SignInResponse, error)
 	// Signs the agent out of the CC-Gateway and forgets its session.
 	//
 	// A normal sign-out is refused by the gateway while the agent is in a call
 	// or answering one; `force` signs out anyway and releases the call.
 	// Signing out an agent whose session is LOST only forgets the session.
-	// NOT_FOUND when the bridge holds no session for the agent.
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when the bridge holds no session
+	// for the agent.
 	SignOut(context.Context, *SignOutRequest) (*SignOutResponse, error)
 	// Returns the session the bridge holds for one agent, ACTIVE or LOST.
-	// NOT_FOUND when there is none (never signed in through the bridge, or
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when there is none (never signed in
+	// through the bridge, or
 	// signed out since). Answered from the bridge's own state; the gateway is
 	// not called.
 	GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error)

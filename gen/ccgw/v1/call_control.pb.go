@@ -226,14 +226,17 @@ type CallInnerSkillRequest struct {
 	// agent_id and request_id as an earlier one returns the earlier result
 	// instead of placing another call, for as long as the bridge remembers it
 	// (a server setting). Reusing a request_id for a different request gives
-	// INVALID_ARGUMENT. Empty: no protection, every request places a call.
+	// INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+	// request places a call.
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// false: return as soon as the gateway accepted the call, with its
 	// call_id. true: also wait for the call's first outcome event and return
 	// it. The wait ends a little before the RPC deadline (or after 30 s without
 	// one): the response then carries the call_id with CALL_OUTCOME_PENDING,
 	// and the outcome follows on the agent's event stream. Set a deadline that
-	// leaves room for the answer to travel back.
+	// leaves room for the answer to travel back. A pass-through call (GUID in
+	// `x-ccgw-guid`) has no event feed: await_outcome there is INVALID_ARGUMENT
+	// (reason AWAIT_NEEDS_SESSION).
 	AwaitOutcome  bool `protobuf:"varint,4,opt,name=await_outcome,json=awaitOutcome,proto3" json:"await_outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -546,14 +549,16 @@ type TransferSessionRequest struct {
 	// agent_id and request_id as an earlier one returns the earlier result
 	// instead of transferring again, for as long as the bridge remembers it
 	// (a server setting). Reusing a request_id for a different request gives
-	// INVALID_ARGUMENT. Empty: no protection.
+	// INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
 	RequestId string `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// false: return as soon as the gateway accepted the command. true: also
 	// wait for the transfer's outcome event (see TransferOutcome) and return
 	// it. The wait ends a little before the RPC deadline (or after 30 s without
 	// one) with TRANSFER_OUTCOME_PENDING: the transfer was requested and its
 	// outcome follows on the agent's event stream. Do not transfer again;
-	// a retry with the same request_id returns this same answer.
+	// a retry with the same request_id returns this same answer. A
+	// pass-through call cannot await (INVALID_ARGUMENT, reason
+	// AWAIT_NEEDS_SESSION).
 	AwaitOutcome  bool `protobuf:"varint,10,opt,name=await_outcome,json=awaitOutcome,proto3" json:"await_outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

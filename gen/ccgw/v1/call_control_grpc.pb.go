@@ -37,7 +37,17 @@ const (
 // call or transfer. The bridge never retries a command on its own.
 //
 // Commands for an agent without an ACTIVE session fail with
-// FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+// FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+// holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+// `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+// answered that the agent is not signed in (metadata `retcode`).
+//
+// Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+// command may be sent again. UNKNOWN (the gateway failed during the
+// operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+// mean it may have acted: send again only with the same `request_id`, or
+// after checking the agent's events. The README's "Errors" section has the
+// whole table.
 type CallControlServiceClient interface {
 	// Places an internal voice call from the agent to a skill queue (the
 	// gateway's callinnerskill), typically to consult a colleague there. The
@@ -46,8 +56,8 @@ type CallControlServiceClient interface {
 	CallInnerSkill(ctx context.Context, in *CallInnerSkillRequest, opts ...grpc.CallOption) (*CallInnerSkillResponse, error)
 	// Transfers a multimedia (chat) session of the agent to a skill queue,
 	// another agent or a system access code (the gateway's mediacall
-	// transfer). A gateway refusal gives FAILED_PRECONDITION or
-	// INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+	// transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+	// with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
 	TransferSession(ctx context.Context, in *TransferSessionRequest, opts ...grpc.CallOption) (*TransferSessionResponse, error)
 }
 
@@ -93,7 +103,17 @@ func (c *callControlServiceClient) TransferSession(ctx context.Context, in *Tran
 // call or transfer. The bridge never retries a command on its own.
 //
 // Commands for an agent without an ACTIVE session fail with
-// FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+// FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+// holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+// `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+// answered that the agent is not signed in (metadata `retcode`).
+//
+// Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+// command may be sent again. UNKNOWN (the gateway failed during the
+// operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+// mean it may have acted: send again only with the same `request_id`, or
+// after checking the agent's events. The README's "Errors" section has the
+// whole table.
 type CallControlServiceServer interface {
 	// Places an internal voice call from the agent to a skill queue (the
 	// gateway's callinnerskill), typically to consult a colleague there. The
@@ -102,8 +122,8 @@ type CallControlServiceServer interface {
 	CallInnerSkill(context.Context, *CallInnerSkillRequest) (*CallInnerSkillResponse, error)
 	// Transfers a multimedia (chat) session of the agent to a skill queue,
 	// another agent or a system access code (the gateway's mediacall
-	// transfer). A gateway refusal gives FAILED_PRECONDITION or
-	// INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+	// transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+	// with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
 	TransferSession(context.Context, *TransferSessionRequest) (*TransferSessionResponse, error)
 	mustEmbedUnimplementedCallControlServiceServer()
 }
