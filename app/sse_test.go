@@ -24,19 +24,11 @@ type sseEvent struct {
 // Last-Event-ID header when set, and delivers its events.
 func (b *bridge) sseStream(t *testing.T, path, lastEventID string) <-chan sseEvent {
 	t.Helper()
-	ctx, cancel := context.WithCancel(ctxT(t, 20*time.Second))
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.httpBase+path, nil)
-	req.Header.Set("Accept", "text/event-stream")
+	header := http.Header{"Accept": {"text/event-stream"}}
 	if lastEventID != "" {
-		req.Header.Set("Last-Event-ID", lastEventID)
+		header.Set("Last-Event-ID", lastEventID)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ct := res.Header.Get("Content-Type"); ct != "text/event-stream" || res.StatusCode != http.StatusOK {
-		t.Fatalf("stream answered %d with content type %q", res.StatusCode, ct)
-	}
+	res, cancel := b.openStream(t, path, header, "text/event-stream")
 	out := make(chan sseEvent, 1000)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -70,6 +62,27 @@ func (b *bridge) sseStream(t *testing.T, path, lastEventID string) <-chan sseEve
 	}()
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	return out
+}
+
+// openStream GETs a stream with the given headers and fails the test unless it answers 200
+// with the content type wantCT. cancel ends it.
+func (b *bridge) openStream(t *testing.T, path string, header http.Header, wantCT string) (*http.Response, context.CancelFunc) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(ctxT(t, 20*time.Second))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.httpBase+path, nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if ct := res.Header.Get("Content-Type"); ct != wantCT || res.StatusCode != http.StatusOK {
+		cancel()
+		t.Fatalf("stream answered %d with content type %q, want 200 %q", res.StatusCode, ct, wantCT)
+	}
+	return res, cancel
 }
 
 func nextSSE(t *testing.T, events <-chan sseEvent, match func(sseEvent) bool) sseEvent {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
@@ -410,10 +411,10 @@ func (d *document) enumSchema(ed protoreflect.EnumDescriptor, rules *validate.En
 		if rules.HasConst() && int32(n) != rules.GetConst() {
 			return false
 		}
-		if len(rules.GetIn()) > 0 && !contains(rules.GetIn(), int32(n)) {
+		if len(rules.GetIn()) > 0 && !slices.Contains(rules.GetIn(), int32(n)) {
 			return false
 		}
-		return !contains(rules.GetNotIn(), int32(n))
+		return !slices.Contains(rules.GetNotIn(), int32(n))
 	}
 	var names []string
 	for i := range ed.Values().Len() {
@@ -422,15 +423,6 @@ func (d *document) enumSchema(ed protoreflect.EnumDescriptor, rules *validate.En
 		}
 	}
 	return obj{"type": "string", "enum": names}, nil
-}
-
-func contains(l []int32, v int32) bool {
-	for _, x := range l {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // zeroValue is the JSON form of a singular scalar field's zero value.
@@ -465,7 +457,7 @@ func rejectsZero(fd protoreflect.FieldDescriptor, s obj) bool {
 	if c, ok := s["const"]; ok && fmt.Sprint(c) != fmt.Sprint(zero) {
 		return true
 	}
-	if e, ok := s["enum"].([]string); ok && !containsString(e, fmt.Sprint(zero)) {
+	if e, ok := s["enum"].([]string); ok && !slices.Contains(e, fmt.Sprint(zero)) {
 		return true
 	}
 	switch z := zero.(type) {
@@ -478,15 +470,6 @@ func rejectsZero(fd protoreflect.FieldDescriptor, s obj) bool {
 		}
 	case int:
 		return outOfRange(s, 0)
-	}
-	return false
-}
-
-func containsString(l []string, v string) bool {
-	for _, x := range l {
-		if x == v {
-			return true
-		}
 	}
 	return false
 }
