@@ -49,22 +49,26 @@ chromium_package() {
   fi
 }
 
+npm_ci() { (cd "$1" && npm ci --no-audit --no-fund --loglevel=error); }
+
 # install fetches every tool at once (the downloads overlap; on a cold machine they are most
 # of this script's time), each into its log, shown if it fails.
 install() {
   local -A jobs=()
-  python_tools >"$work/python-tools.log" 2>&1 &
+  timed python-tools python_tools >"$work/python-tools.log" 2>&1 &
   jobs[python-tools]=$!
-  chromium_package >"$work/chromium.log" 2>&1 &
+  timed chromium chromium_package >"$work/chromium.log" 2>&1 &
   jobs[chromium]=$!
-  (cd examples/rest-typescript && npm ci --no-audit --no-fund --loglevel=error) >"$work/npm-rest-ts.log" 2>&1 &
+  timed npm-rest-ts npm_ci examples/rest-typescript >"$work/npm-rest-ts.log" 2>&1 &
   jobs[npm-rest-ts]=$!
-  (cd tools/rest-ci && npm ci --no-audit --no-fund --loglevel=error) >"$work/npm-browser.log" 2>&1 &
+  timed npm-browser npm_ci tools/rest-ci >"$work/npm-browser.log" 2>&1 &
   jobs[npm-browser]=$!
-  go build -o "$work/ccgw-bridge" ./cmd/ccgw-bridge
+  timed build-bridge go build -o "$work/ccgw-bridge" ./cmd/ccgw-bridge
   local name failed=0
   for name in "${!jobs[@]}"; do
-    if ! wait "${jobs[$name]}"; then
+    if wait "${jobs[$name]}"; then
+      grep '^rest-ci: ' "$work/$name.log"
+    else
       echo "rest-ci: installing $name failed:" >&2
       cat "$work/$name.log" >&2
       failed=1
