@@ -196,6 +196,10 @@ func (a *App) SimulatorURL() string {
 	return "http://" + a.simLis.Addr().String()
 }
 
+// HTTPHandler is the bridge's HTTP handler (REST, /healthz, /metrics, /openapi.json), for an
+// embedding program or a test to serve on a server of its own.
+func (a *App) HTTPHandler() http.Handler { return a.server.HTTPHandler() }
+
 // Simulator is the embedded simulator, or nil with a real gateway.
 func (a *App) Simulator() *gatewaysim.Sim { return a.sim }
 

@@ -130,16 +130,7 @@ func TestRESTStreamIsNDJSONAndResumes(t *testing.T) {
 // restStream GETs an NDJSON stream and delivers each line's "result" object.
 func (b *bridge) restStream(t *testing.T, path string) (<-chan map[string]any, func()) {
 	t.Helper()
-	ctx := ctxT(t, 20*time.Second)
-	ctx, cancel := context.WithCancel(ctx)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.httpBase+path, nil)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ct := res.Header.Get("Content-Type"); ct != "application/x-ndjson" || res.StatusCode != http.StatusOK {
-		t.Fatalf("stream answered %d with content type %q", res.StatusCode, ct)
-	}
+	res, cancel := b.openStream(t, path, nil, "application/x-ndjson")
 	out := make(chan map[string]any, 1000)
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -111,10 +111,12 @@ func TestCallOutcomeBeforeTheGatewaysAnswer(t *testing.T) {
 		_, _ = w.Write(body)
 	}))
 	t.Cleanup(proxy.Close)
-	h = newHarness(t, setup{gw: func(c *gatewayclient.Config) { c.BaseURL = proxy.URL }})
+	// The proxy holds the call's answer while 100 events are polled and logged: give the
+	// request room for that on a loaded machine, so only a wrong outcome fails the test.
+	h = newHarness(t, setup{gw: func(c *gatewayclient.Config) { c.BaseURL, c.RequestTimeout = proxy.URL, 10*time.Second }})
 	h.signIn(t, "1001")
 	h.signIn(t, "1002")
-	res, err := h.core.CallInnerSkill(ctxT(t, 10*time.Second), core.CallParams{AgentID: "1001", SkillID: 1, CommandOptions: core.CommandOptions{Await: true}})
+	res, err := h.core.CallInnerSkill(ctxT(t, 15*time.Second), core.CallParams{AgentID: "1001", SkillID: 1, CommandOptions: core.CommandOptions{Await: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

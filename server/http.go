@@ -18,7 +18,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
-	"github.com/ccgw-bridge/ccgw-bridge/gen/openapiv2"
+	"github.com/ccgw-bridge/ccgw-bridge/gen/openapi"
 )
 
 // PassThroughGUIDHeader lets a call-control request name the GUID of an agent whose session is
@@ -79,7 +79,7 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 		}
 	}
 	mux := http.NewServeMux()
-	var rest http.Handler = s.refuseBadPassThrough(gw, strictREST(ndjsonStreams(gw)))
+	var rest http.Handler = s.refuseBadPassThrough(gw, sseStreams(strictREST(ndjsonStreams(gw))))
 	if tp := s.cfg.TracerProvider; tp != nil {
 		rest = otelhttp.NewHandler(rest, "rest", otelhttp.WithTracerProvider(tp),
 			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.Pattern }))
@@ -89,7 +89,7 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 	mux.HandleFunc("GET /healthz", s.serveHealth)
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(openapiv2.Spec)
+		_, _ = w.Write(openapi.Spec)
 	})
 	return mux, nil
 }
@@ -138,7 +138,7 @@ func (s *Server) refuseBadPassThrough(gw *runtime.ServeMux, next http.Handler) h
 // {"result": …} object per line and flushes each, but announces application/json.
 func ndjsonStreams(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && (r.URL.Path == "/v1/events" || strings.HasSuffix(r.URL.Path, "/events")) {
+		if isEventStream(r) {
 			w = &ndjsonWriter{ResponseWriter: w}
 		}
 		next.ServeHTTP(w, r)

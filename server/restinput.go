@@ -254,6 +254,9 @@ func restRoutingError(ctx context.Context, mux *runtime.ServeMux, m runtime.Mars
 	var err error
 	switch httpStatus {
 	case http.StatusMethodNotAllowed:
+		if allow := allowedMethods(r.URL.Path); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+		}
 		err = &runtime.HTTPStatusError{HTTPStatus: httpStatus, Err: ruleMethodNotAllowed.status(nil)}
 	case http.StatusBadRequest:
 		err = invalidRequest(fieldViolations{fieldViolation("", "the request path is malformed")})

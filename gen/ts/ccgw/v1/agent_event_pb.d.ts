@@ -709,6 +709,16 @@ export declare const AgentEventService: GenService<{
    * /v1/events follows the agents named by `agent_ids`, or every agent when
    * none are named.
    *
+   * With the header `Accept: text/event-stream` (what a browser's EventSource
+   * sends) the REST streams are server-sent events instead: each message is
+   * an event named "snapshot", "event" or "gap" whose data is the message as
+   * JSON and whose id is its cursor (a Gap's resume_cursor); a heartbeat is a
+   * comment with the heartbeat's cursor as id; a failure after the stream
+   * started is an event named "stream-error" whose data is a google.rpc.Status
+   * (a refusal before it started keeps its HTTP error status). A reconnecting
+   * EventSource sends the last id as Last-Event-ID, which takes the place of
+   * `resume_after`, so it resumes with nothing lost or repeated.
+   *
    * @generated from rpc ccgw.v1.AgentEventService.StreamEvents
    */
   streamEvents: {

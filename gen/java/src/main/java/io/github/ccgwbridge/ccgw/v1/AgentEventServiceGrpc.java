@@ -143,6 +143,15 @@ public final class AgentEventServiceGrpc {
      * SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
      * /v1/events follows the agents named by `agent_ids`, or every agent when
      * none are named.
+     * With the header `Accept: text/event-stream` (what a browser's EventSource
+     * sends) the REST streams are server-sent events instead: each message is
+     * an event named "snapshot", "event" or "gap" whose data is the message as
+     * JSON and whose id is its cursor (a Gap's resume_cursor); a heartbeat is a
+     * comment with the heartbeat's cursor as id; a failure after the stream
+     * started is an event named "stream-error" whose data is a google.rpc.Status
+     * (a refusal before it started keeps its HTTP error status). A reconnecting
+     * EventSource sends the last id as Last-Event-ID, which takes the place of
+     * `resume_after`, so it resumes with nothing lost or repeated.
      * </pre>
      */
     default void streamEvents(io.github.ccgwbridge.ccgw.v1.StreamEventsRequest request,
@@ -215,6 +224,15 @@ public final class AgentEventServiceGrpc {
      * SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
      * /v1/events follows the agents named by `agent_ids`, or every agent when
      * none are named.
+     * With the header `Accept: text/event-stream` (what a browser's EventSource
+     * sends) the REST streams are server-sent events instead: each message is
+     * an event named "snapshot", "event" or "gap" whose data is the message as
+     * JSON and whose id is its cursor (a Gap's resume_cursor); a heartbeat is a
+     * comment with the heartbeat's cursor as id; a failure after the stream
+     * started is an event named "stream-error" whose data is a google.rpc.Status
+     * (a refusal before it started keeps its HTTP error status). A reconnecting
+     * EventSource sends the last id as Last-Event-ID, which takes the place of
+     * `resume_after`, so it resumes with nothing lost or repeated.
      * </pre>
      */
     public void streamEvents(io.github.ccgwbridge.ccgw.v1.StreamEventsRequest request,
@@ -268,6 +286,15 @@ public final class AgentEventServiceGrpc {
      * SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
      * /v1/events follows the agents named by `agent_ids`, or every agent when
      * none are named.
+     * With the header `Accept: text/event-stream` (what a browser's EventSource
+     * sends) the REST streams are server-sent events instead: each message is
+     * an event named "snapshot", "event" or "gap" whose data is the message as
+     * JSON and whose id is its cursor (a Gap's resume_cursor); a heartbeat is a
+     * comment with the heartbeat's cursor as id; a failure after the stream
+     * started is an event named "stream-error" whose data is a google.rpc.Status
+     * (a refusal before it started keeps its HTTP error status). A reconnecting
+     * EventSource sends the last id as Last-Event-ID, which takes the place of
+     * `resume_after`, so it resumes with nothing lost or repeated.
      * </pre>
      */
     @io.grpc.ExperimentalApi("https://github.com/grpc/grpc-java/issues/10918")
@@ -322,6 +349,15 @@ public final class AgentEventServiceGrpc {
      * SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
      * /v1/events follows the agents named by `agent_ids`, or every agent when
      * none are named.
+     * With the header `Accept: text/event-stream` (what a browser's EventSource
+     * sends) the REST streams are server-sent events instead: each message is
+     * an event named "snapshot", "event" or "gap" whose data is the message as
+     * JSON and whose id is its cursor (a Gap's resume_cursor); a heartbeat is a
+     * comment with the heartbeat's cursor as id; a failure after the stream
+     * started is an event named "stream-error" whose data is a google.rpc.Status
+     * (a refusal before it started keeps its HTTP error status). A reconnecting
+     * EventSource sends the last id as Last-Event-ID, which takes the place of
+     * `resume_after`, so it resumes with nothing lost or repeated.
      * </pre>
      */
     public java.util.Iterator<io.github.ccgwbridge.ccgw.v1.StreamEventsResponse> streamEvents(
