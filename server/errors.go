@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/ccgw-bridge/ccgw-bridge/core"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
@@ -141,3 +143,37 @@ func fieldViolation(field, desc, reason string) error {
 	}
 	return st.Err()
 }
+
+// Errors of the bridge's own trust and limits (server/auth.go, server/limits.go). They say
+// what to do, never which part of a credential was wrong.
+var (
+	errNoCredentials = withInfo(codes.Unauthenticated,
+		"credentials required: send a bearer token or API key in the authorization header, or a client certificate", "AUTH_CREDENTIALS_MISSING", nil)
+	errBadCredentials   = withInfo(codes.Unauthenticated, "the credentials were not accepted", "AUTH_CREDENTIALS_INVALID", nil)
+	errPermissionDenied = withInfo(codes.PermissionDenied, "the caller is not allowed to do this for this agent", "AUTH_PERMISSION_DENIED", nil)
+	errTooManyStreams   = withInfo(codes.ResourceExhausted, "too many event streams are open on this bridge; retry later", "TOO_MANY_STREAMS", nil)
+	// A caller over its own cap can close one of its streams (one stream can follow many agents).
+	errTooManyStreamsCaller = withInfo(codes.ResourceExhausted, "this caller has too many event streams open; close one or follow several agents in one stream",
+		"TOO_MANY_STREAMS", map[string]string{"scope": "caller"})
+)
+
+// rateLimited refuses a command over the caller's rate, saying when to retry.
+func rateLimited(delay time.Duration) error {
+	st, derr := status.New(codes.ResourceExhausted, "too many commands from this caller; retry after the delay given").WithDetails(
+		&errdetails.ErrorInfo{Reason: "RATE_LIMITED", Domain: ErrorDomain},
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(delay)},
+	)
+	if derr != nil {
+		return status.Error(codes.ResourceExhausted, "too many commands from this caller")
+	}
+	return st.Err()
+}
+
+// REST requests refused before they reach the gateway mux (server/httplimits.go), as
+// (HTTP status, error): the body is the same JSON status shape as every other REST error.
+var (
+	errBodyTooLarge     = withInfo(codes.InvalidArgument, "the request body is larger than the bridge accepts", "REQUEST_TOO_LARGE", nil)
+	errNotJSON          = withInfo(codes.InvalidArgument, "request bodies must be sent as Content-Type: application/json", "UNSUPPORTED_MEDIA_TYPE", nil)
+	errBodyTimeout      = withInfo(codes.InvalidArgument, "the request body was not received in time", "REQUEST_TIMEOUT", nil)
+	errOriginNotAllowed = withInfo(codes.PermissionDenied, "this web origin is not allowed to call the bridge", "CORS_ORIGIN_DENIED", nil)
+)

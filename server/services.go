@@ -144,7 +144,7 @@ func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.S
 		agents = []string{r.GetAgentId()}
 	}
 	err := s.core.Stream(ctx, core.StreamParams{AgentIDs: agents, EventTypes: r.GetEventTypes(), ResumeAfter: r.GetResumeAfter()},
-		func(m core.StreamMsg) error { return stream.SendMsg(wireMessage(m)) })
+		filterStream(stream.Context(), func(m core.StreamMsg) error { return stream.SendMsg(wireMessage(m)) }))
 	if s.stopping.Err() != nil {
 		return status.Error(codes.Unavailable, "the bridge is shutting down; resume from the last cursor on another replica or after restart")
 	}
