@@ -64,9 +64,9 @@ type Config struct {
 type AdminMode int
 
 const (
-	AdminOnMain     AdminMode = iota // on the main HTTP listener, next to REST
-	AdminSeparate                    // only on AdminHandler, for a listener of their own
-	AdminOff                         // not served
+	AdminOnMain   AdminMode = iota // on the main HTTP listener, next to REST
+	AdminSeparate                  // only on AdminHandler, for a listener of their own
+	AdminOff                       // not served
 )
 
 // Server is the gRPC server plus the HTTP handler that serves REST, /healthz, /metrics and
