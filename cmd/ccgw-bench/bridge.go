@@ -39,6 +39,8 @@ func bridgeArgs(gatewayURL, grpcAddr, httpAddr string) []string {
 		"-gateway-url=" + gatewayURL, "-gateway-poll-timeout=15s",
 		"-poll-pause=" + pollPause.String(), // the direct pollers pause the same, whatever the default becomes
 		"-log-format=json", "-log-level=info",
+		// Loopback only, and the bench opens thousands of streams from one host on purpose.
+		"-insecure-no-auth", "-max-streams=0", "-max-streams-per-caller=0",
 	}
 }
 
