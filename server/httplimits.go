@@ -79,10 +79,13 @@ func hasBody(r *http.Request) bool {
 // timeout, so neither a large nor a slow body can hold memory or a goroutine for long.
 func readBody(w http.ResponseWriter, r *http.Request, l Limits) ([]byte, int, error) {
 	rc := http.NewResponseController(w)
-	if err := rc.SetReadDeadline(time.Now().Add(l.BodyTimeout)); err == nil {
-		defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
-	}
+	deadline := rc.SetReadDeadline(time.Now().Add(l.BodyTimeout)) == nil
 	body, err := io.ReadAll(io.LimitReader(r.Body, l.MaxBodyBytes+1))
+	if err == nil && int64(len(body)) <= l.MaxBodyBytes && deadline {
+		// Lifted only for a body read in time: on a refusal the expired deadline stays, so the
+		// server cannot wait on the rest of a slow body before closing the connection.
+		_ = rc.SetReadDeadline(time.Time{})
+	}
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return nil, http.StatusRequestTimeout, errBodyTimeout
