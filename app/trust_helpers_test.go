@@ -128,10 +128,10 @@ func (p *testPKI) clientTLS(uriSAN string) *tls.Config {
 
 // testIssuer is an OIDC-like token issuer: an Ed25519 key whose JWKS an httptest server serves.
 type testIssuer struct {
-	URL     string // the JWKS URL
-	Issuer  string
-	key     ed25519.PrivateKey
-	kid     string
+	URL    string // the JWKS URL
+	Issuer string
+	key    ed25519.PrivateKey
+	kid    string
 }
 
 func newTestIssuer(t *testing.T) *testIssuer {
