@@ -69,6 +69,7 @@ type Config struct {
 	CommandRate           float64
 	CommandBurst          int
 	CORSOrigins           string // comma-separated
+	StreamSendTimeout     time.Duration
 }
 
 // FlagSet registers cfg's flags on a new flag set named name.
@@ -116,6 +117,7 @@ func (cfg *Config) FlagSet(name string) *flag.FlagSet {
 	fs.Float64Var(&cfg.CommandRate, "command-rate", 0, "commands (sign-in/out, call, transfer) per second per caller (0: no limit)")
 	fs.IntVar(&cfg.CommandBurst, "command-burst", 0, "burst of commands per caller above -command-rate (0: the rate, at least 1)")
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", "", "comma-separated web origins allowed to call the REST API from a browser, e.g. https://app.example (default: none)")
+	fs.DurationVar(&cfg.StreamSendTimeout, "stream-send-timeout", 30*time.Second, "an event stream whose client has not taken a message for this long is ended with RESOURCE_EXHAUSTED and a resume cursor")
 	return fs
 }
 

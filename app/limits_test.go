@@ -8,15 +8,19 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	"github.com/ccgw-bridge/ccgw-bridge/app"
+	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 )
 
@@ -327,5 +331,68 @@ func TestAdminEndpointsPlacement(t *testing.T) {
 	err := off.conn.Invoke(ctxT(t, 5*time.Second), "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", &ccgwv1.GetSessionRequest{}, &ccgwv1.GetSessionResponse{})
 	if status.Code(err) != codes.Unimplemented {
 		t.Errorf("reflection off: %v, want UNIMPLEMENTED", err)
+	}
+}
+
+// A stream whose client stops reading ends within -stream-send-timeout on the bridge's side
+// (its stream slot is free again) though the client never reads; when the client reads at
+// last, it gets what was sent and then RESOURCE_EXHAUSTED with a resume cursor.
+func TestStreamOfNonReadingClientEnds(t *testing.T) {
+	sim, use := externalSim(t, func(c *gatewaysim.Config) { c.MaxQueuedEvents = 5000 })
+	b := startBridge(t, use, func(c *app.Config) { c.StreamSendTimeout, c.MaxStreamsPerCaller = 500*time.Millisecond, 1 })
+	b.signIn(t, "1001")
+	// Fixed small windows (no BDP growth): the bridge's sends stall after a few hundred KB.
+	conn, err := grpc.NewClient(b.app.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithInitialWindowSize(64<<10), grpc.WithInitialConnWindowSize(64<<10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stalled, err := ccgwv1.NewAgentEventServiceClient(conn).StreamEvents(ctx, &ccgwv1.StreamEventsRequest{AgentId: "1001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("x", 200)
+	for i := range 3000 {
+		_ = sim.PushEvent("1001", "AgentState_SetNotReady_Success", map[string]string{"reason": strconv.Itoa(i) + pad})
+	}
+	start := time.Now()
+	for {
+		s, err := b.events.StreamEvents(ctx, &ccgwv1.StreamEventsRequest{AgentId: "1002"})
+		if err == nil {
+			_, err = s.Recv()
+		}
+		if err == nil {
+			break // the stalled stream's slot is free: the bridge ended it
+		}
+		if status.Code(err) != codes.ResourceExhausted {
+			t.Fatal(err)
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("the stream of a client that stopped reading still holds its slot after 10s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("stalled stream ended on the bridge %v after the events were pushed", time.Since(start).Round(10*time.Millisecond))
+	var last string
+	for {
+		m, err := stalled.Recv()
+		if err != nil {
+			st := status.Convert(err)
+			if st.Code() != codes.ResourceExhausted {
+				t.Fatalf("stalled stream ended with %v", err)
+			}
+			if cur := errorInfo(st).GetMetadata()["resume_after"]; cur == "" || cur != last {
+				t.Fatalf("resume cursor %q, last received %q", cur, last)
+			}
+			return
+		}
+		if c := m.GetEvent().GetCursor(); c != "" {
+			last = c
+		} else if c := m.GetSnapshot().GetCursor(); c != "" {
+			last = c
+		}
 	}
 }

@@ -50,6 +50,7 @@ func (a *App) trust(sc *server.Config) error {
 		MaxBodyBytes: cfg.MaxBodyBytes, BodyTimeout: cfg.HTTPBodyTimeout, ReadHeaderTimeout: cfg.HTTPReadHeaderTimeout,
 		IdleTimeout: cfg.IdleTimeout, MaxStreams: cfg.MaxStreams, MaxStreamsPerCaller: cfg.MaxStreamsPerCaller,
 		CommandRate: cfg.CommandRate, CommandBurst: cfg.CommandBurst, CORSOrigins: cfg.corsOrigins(),
+		StreamSendTimeout: cfg.StreamSendTimeout,
 	}
 	sc.NoReflection = !cfg.GRPCReflection
 	switch cfg.AdminListen {

@@ -63,7 +63,7 @@ func (cfg *Config) validateTrust(bad func(flagName, format string, a ...any)) {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"http-body-timeout", cfg.HTTPBodyTimeout}, {"http-read-header-timeout", cfg.HTTPReadHeaderTimeout}, {"idle-timeout", cfg.IdleTimeout}} {
+	}{{"http-body-timeout", cfg.HTTPBodyTimeout}, {"http-read-header-timeout", cfg.HTTPReadHeaderTimeout}, {"idle-timeout", cfg.IdleTimeout}, {"stream-send-timeout", cfg.StreamSendTimeout}} {
 		if d.v <= 0 {
 			bad(d.name, "must be a positive duration, got %v", d.v)
 		}

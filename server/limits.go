@@ -26,6 +26,9 @@ type Limits struct {
 	CommandBurst int
 	// CORSOrigins are the web origins allowed to call the REST API from a browser; empty: none.
 	CORSOrigins []string
+	// StreamSendTimeout ends an event stream one of whose messages has waited this long for a
+	// client that does not read (server/streamsend.go).
+	StreamSendTimeout time.Duration
 }
 
 // Defaults of Limits.
@@ -48,6 +51,9 @@ func (l *Limits) defaults() {
 	}
 	if l.IdleTimeout <= 0 {
 		l.IdleTimeout = DefaultIdleTimeout
+	}
+	if l.StreamSendTimeout <= 0 {
+		l.StreamSendTimeout = DefaultStreamSendTimeout
 	}
 	if l.CommandRate > 0 && l.CommandBurst < 1 {
 		l.CommandBurst = max(1, int(l.CommandRate))

@@ -155,7 +155,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	opts = append(opts, transportOptions(cfg)...)
 	s.grpc = grpc.NewServer(opts...)
-	svc := &services{core: cfg.Core, log: s.log, stopping: s.stopping}
+	svc := &services{core: cfg.Core, log: s.log, stopping: s.stopping, sendTimeout: cfg.Limits.StreamSendTimeout}
 	ccgwv1.RegisterAgentSessionServiceServer(s.grpc, &sessionService{services: svc})
 	ccgwv1.RegisterCallControlServiceServer(s.grpc, &callService{services: svc})
 	ccgwv1.RegisterAgentEventServiceServer(s.grpc, &eventService{services: svc})
