@@ -75,8 +75,11 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	var f policyFile
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	// An empty file (io.EOF) is the deny-everything policy.
-	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+	// An empty file is refused: it is far more often a file caught while being written than a
+	// wish to deny everyone (write "callers: []" for that).
+	if err := dec.Decode(&f); errors.Is(err, io.EOF) {
+		return nil, errors.New(`policy: the file is empty (to deny every caller, write "callers: []")`)
+	} else if err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
 	p := &Policy{apiKeys: map[[sha256.Size]byte]string{}}
@@ -101,6 +104,15 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		m := c.Match
 		if m.APIKey == "" && m.Cert == "" && m.Subject == "" && len(m.Claims) == 0 {
 			errs = append(errs, fmt.Errorf("%s: match needs at least one of api_key, cert, subject, claims", where))
+		}
+		kinds := 0
+		for _, set := range []bool{m.APIKey != "", m.Cert != "", m.Subject != "" || len(m.Claims) > 0} {
+			if set {
+				kinds++
+			}
+		}
+		if kinds > 1 {
+			errs = append(errs, fmt.Errorf("%s: match may name an api_key, a cert, or JWT subject/claims, not several kinds (one caller never holds two)", where))
 		}
 		if m.APIKey != "" && !keyNames[m.APIKey] {
 			errs = append(errs, fmt.Errorf("%s: api_key %q is not in api_keys", where, m.APIKey))
