@@ -220,3 +220,19 @@ func FuzzAuthenticate(f *testing.F) {
 		}
 	})
 }
+
+// A verified token is remembered, but never past its expiry.
+func TestVerifiedTokenNotServedPastExpiry(t *testing.T) {
+	s := newSigner(t, "k1")
+	v := keysFileVerifier(t, s)
+	tok := s.token(t, func(c jwt.MapClaims) { c["exp"] = time.Now().Add(1100 * time.Millisecond).Unix() })
+	for range 3 {
+		if _, err := v.Verify(context.Background(), tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(2100 * time.Millisecond)
+	if _, err := v.Verify(context.Background(), tok); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Fatalf("an expired token was accepted from the cache: %v", err)
+	}
+}

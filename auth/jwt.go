@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/MicahParks/keyfunc/v3"
@@ -32,6 +33,59 @@ type JWTVerifier struct {
 	keys   keyfunc.Keyfunc
 	parser *jwt.Parser
 	stop   context.CancelFunc
+	cache  verifiedCache
+}
+
+// A client sends the same token with every call until it expires. Verifying its signature
+// each time would cost more than the rest of the bridge's work on the call, so a verified
+// token's identity is remembered until the token expires, for at most verifiedTTL (so a key
+// the issuer withdraws stops working within that time), and at most verifiedMax tokens.
+const (
+	verifiedTTL = time.Minute
+	verifiedMax = 10000
+)
+
+type verifiedCache struct {
+	mu sync.Mutex
+	m  map[string]verified
+}
+
+type verified struct {
+	id    Identity
+	until time.Time
+}
+
+func (c *verifiedCache) get(token string, now time.Time) (Identity, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[token]
+	if !ok || !now.Before(v.until) {
+		return Identity{}, false
+	}
+	return v.id, true
+}
+
+func (c *verifiedCache) put(token string, id Identity, exp, now time.Time) {
+	until := now.Add(verifiedTTL)
+	if exp.Before(until) {
+		until = exp
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= verifiedMax {
+		for k, v := range c.m {
+			if !now.Before(v.until) {
+				delete(c.m, k)
+			}
+		}
+		if len(c.m) >= verifiedMax {
+			clear(c.m) // all live: start over rather than grow
+		}
+	}
+	if c.m == nil {
+		c.m = map[string]verified{}
+	}
+	c.m[token] = verified{id: id, until: until}
 }
 
 // Asymmetric algorithms only: with an HMAC algorithm a public key would become a shared secret.
@@ -89,6 +143,10 @@ func NewJWTVerifier(cfg JWTConfig) (*JWTVerifier, error) {
 // Verify returns the token's identity (its subject and claims) or an error wrapping
 // ErrBadCredentials.
 func (v *JWTVerifier) Verify(ctx context.Context, token string) (Identity, error) {
+	now := time.Now()
+	if id, ok := v.cache.get(token, now); ok {
+		return id, nil
+	}
 	claims := jwt.MapClaims{}
 	if _, err := v.parser.ParseWithClaims(token, claims, v.keys.KeyfuncCtx(ctx)); err != nil {
 		return Identity{}, errors.Join(ErrBadCredentials, err)
@@ -97,7 +155,11 @@ func (v *JWTVerifier) Verify(ctx context.Context, token string) (Identity, error
 	if sub == "" {
 		return Identity{}, errors.Join(ErrBadCredentials, errors.New("the token has no subject"))
 	}
-	return Identity{Kind: KindJWT, Name: sub, Claims: claims}, nil
+	id := Identity{Kind: KindJWT, Name: sub, Claims: claims}
+	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
+		v.cache.put(token, id, exp.Time, now)
+	}
+	return id, nil
 }
 
 // Close stops refreshing the key set.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 )
@@ -104,6 +105,11 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 	}
 	calls := ccgwv1.NewCallControlServiceClient(conn)
 	health := healthpb.NewHealthClient(conn)
+	authCalls, authIDs, authMD, closeAuth, err := authBridge(ctx, o, launch, sim.url, maxConc)
+	if err != nil {
+		return nil, err
+	}
+	defer closeAuth()
 	hc := restClient(2 * maxConc)
 	defer hc.CloseIdleConnections()
 	restBase := "http://" + br.HTTPAddr()
@@ -126,6 +132,18 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 			req := &ccgwv1.CallInnerSkillRequest{AgentId: bridgeIDs[w], SkillId: queueNobody}
 			return func(ctx context.Context) error {
 				res, err := calls.CallInnerSkill(ctx, req)
+				if err == nil && res.GetCallId() == "" {
+					err = errors.New("no call id")
+				}
+				return err
+			}
+		}},
+		// The grpc path through a bridge that authenticates (a bearer JWT, verified every call)
+		// and authorizes (a policy) each call: the difference to grpc is their cost.
+		{"grpc-auth", func(w int) func(context.Context) error {
+			req := &ccgwv1.CallInnerSkillRequest{AgentId: authIDs[w], SkillId: queueNobody}
+			return func(ctx context.Context) error {
+				res, err := authCalls.CallInnerSkill(metadata.NewOutgoingContext(ctx, authMD), req)
 				if err == nil && res.GetCallId() == "" {
 					err = errors.New("no call id")
 				}
@@ -190,6 +208,38 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 		}
 	}
 	return out, nil
+}
+
+// authBridge starts the second bridge of the grpc-auth path (only when that path is measured)
+// and signs its agents in with the token.
+func authBridge(ctx context.Context, o *options, launch *bridgeLauncher, simURL string, n int) (
+	calls ccgwv1.CallControlServiceClient, agentIDs []string, md metadata.MD, closeFn func(), err error,
+) {
+	closeFn = func() {}
+	if !slices.Contains(o.paths, "grpc-auth") {
+		return nil, nil, nil, closeFn, nil
+	}
+	flags, bearer, err := authSetup(launch.logDir, n)
+	if err != nil {
+		return nil, nil, nil, closeFn, err
+	}
+	br, err := launch.start(ctx, "commands-bridge-auth", simURL, flags...)
+	if err != nil {
+		return nil, nil, nil, closeFn, err
+	}
+	conn, err := dialGRPC(br.GRPCAddr())
+	if err != nil {
+		br.Close()
+		return nil, nil, nil, closeFn, err
+	}
+	closeFn = func() { _ = conn.Close(); br.Close() }
+	md = metadata.Pairs("authorization", bearer)
+	agentIDs = ids(authCallerBase, n)
+	if err := signInBridge(metadata.NewOutgoingContext(ctx, md), ccgwv1.NewAgentSessionServiceClient(conn), agentIDs, 8); err != nil {
+		closeFn()
+		return nil, nil, nil, func() {}, err
+	}
+	return ccgwv1.NewCallControlServiceClient(conn), agentIDs, md, closeFn, nil
 }
 
 // add merges another window of the same path and concurrency.
