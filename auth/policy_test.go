@@ -3,6 +3,7 @@ package auth_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"os"
 	"strings"
 	"testing"
 
@@ -174,4 +175,31 @@ func FuzzAgentSet(f *testing.F) {
 			t.Fatalf("set %q contains malformed id %q", item, agent)
 		}
 	})
+}
+
+// The policy example of README.md ("Security") is a valid policy.
+func TestREADMEPolicyExampleParses(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(readme), "\n## Security\n")
+	if !ok {
+		t.Fatal("README has no Security section")
+	}
+	_, block, ok := strings.Cut(sec, "```yaml\n")
+	if !ok {
+		t.Fatal("the Security section has no yaml example")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	p, err := auth.ParsePolicy([]byte(block))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Allowed(auth.Identity{Kind: auth.KindJWT, Name: "x", Claims: map[string]any{"groups": []any{"supervisors"}}}, auth.Force, "2000") {
+		t.Error("the example's supervisors may force agent 2000")
+	}
+	if name, ok := p.APIKeyName(sha256.Sum256([]byte("example-key-do-not-use"))); !ok || name != "crm" {
+		t.Error("the example's crm key")
+	}
 }
