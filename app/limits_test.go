@@ -219,13 +219,7 @@ func TestSlowAndIdleConnectionsClosed(t *testing.T) {
 
 func refusedMetric(t *testing.T, b *bridge, reason string) string {
 	t.Helper()
-	res, err := http.Get(b.httpBase + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	for _, line := range strings.Split(string(body), "\n") {
+	for _, line := range strings.Split(b.scrape(t), "\n") {
 		if strings.HasPrefix(line, `ccgw_requests_refused_total{reason="`+reason+`"}`) {
 			return strings.Fields(line)[1]
 		}
