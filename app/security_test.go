@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -66,6 +68,7 @@ type secureBridge struct {
 	grpcConn   *grpc.ClientConn
 	rest       *http.Client
 	restBase   string
+	spans      *tracetest.SpanRecorder
 }
 
 func startSecureBridge(t *testing.T, mutate ...func(*app.Config)) *secureBridge {
@@ -75,12 +78,14 @@ func startSecureBridge(t *testing.T, mutate ...func(*app.Config)) *secureBridge 
 	if err := os.WriteFile(policyFile, []byte(securityPolicy(true)), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	spans := tracetest.NewSpanRecorder()
 	b := startBridge(t, append([]func(*app.Config){func(c *app.Config) {
+		c.TracerProvider = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
 		c.TLSCertFile, c.TLSKeyFile, c.TLSClientCAFile = pki.CertFile, pki.KeyFile, pki.CAFile
 		c.AuthPolicyFile, c.AuthPolicyReload = policyFile, 50*time.Millisecond
 		c.AuthJWTIssuer, c.AuthJWTAudience, c.AuthJWKSURL = iss.Issuer, "ccgw-bridge", iss.URL
 	}}, mutate...)...)
-	s := &secureBridge{bridge: b, pki: pki, iss: iss, policyFile: policyFile, restBase: "https://" + b.app.HTTPAddr()}
+	s := &secureBridge{bridge: b, pki: pki, iss: iss, policyFile: policyFile, restBase: "https://" + b.app.HTTPAddr(), spans: spans}
 	s.grpcConn = s.dial(t, "")
 	s.rest = s.httpClient("")
 	return s
@@ -270,10 +275,16 @@ func TestEveryRPCRefusesWhomItMust(t *testing.T) {
 				if want != codes.OK {
 					checkAuthErrorInfo(t, err)
 				}
+				if token := strings.TrimPrefix(authz, "Bearer "); token != "" && err != nil && strings.Contains(err.Error()+fmt.Sprint(status.Convert(err).Details()), token) {
+					t.Error("the error carries the credential")
+				}
 			})
 			t.Run(cc.name+"/REST/"+rc.name, func(t *testing.T) {
 				code, body := s.restCall(t, rc, authz)
 				got := restCode(code, body)
+				if token := strings.TrimPrefix(authz, "Bearer "); token != "" && strings.Contains(body, token) {
+					t.Error("the answer carries the credential")
+				}
 				total++
 				if !refusalMatches(want, got, cc.other) || strings.Contains(body, `"1001"`) && cc.other {
 					if want != codes.OK {
@@ -386,9 +397,16 @@ func assertNoSecrets(t *testing.T, s *secureBridge, secrets []string) {
 	metrics, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	logs := s.logs.String()
+	var spans strings.Builder
+	for _, sp := range s.spans.Ended() {
+		fmt.Fprintf(&spans, "%s %v %v %v\n", sp.Name(), sp.Attributes(), sp.Events(), sp.Status())
+	}
+	if spans.Len() == 0 {
+		t.Fatal("no spans recorded")
+	}
 	for _, sec := range secrets {
-		if strings.Contains(logs, sec) || strings.Contains(string(metrics), sec) {
-			t.Errorf("a secret (%d bytes, starting %.6q) appears in logs or metrics", len(sec), sec)
+		if strings.Contains(logs, sec) || strings.Contains(string(metrics), sec) || strings.Contains(spans.String(), sec) {
+			t.Errorf("a secret (%d bytes, starting %.6q) appears in logs, metrics or traces", len(sec), sec)
 		}
 	}
 }
