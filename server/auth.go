@@ -105,7 +105,6 @@ func clientCert(ctx context.Context) *x509.Certificate {
 type guard struct {
 	auth    *Auth // nil: authentication off
 	audit   auth.Audit
-	log     *slog.Logger
 	limits  *limiter
 	streams *streamCaps
 }

@@ -38,5 +38,5 @@ func (c *listenerCreds) Clone() credentials.TransportCredentials {
 	return &listenerCreds{tls: c.tls.Clone(), loop: c.loop.Clone()}
 }
 
-//nolint:staticcheck // required by the interface; deprecated there, unused here
+// OverrideServerName is deprecated in the interface and unused by a server.
 func (c *listenerCreds) OverrideServerName(string) error { return nil }

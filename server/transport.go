@@ -63,7 +63,7 @@ func newGuard(cfg Config, log *slog.Logger) *guard {
 		refused.WithLabelValues(r)
 	}
 	return &guard{
-		auth: cfg.Auth, audit: auth.Audit{Log: log.With("component", "audit")}, log: log,
+		auth: cfg.Auth, audit: auth.Audit{Log: log.With("component", "audit")},
 		limits: newLimiter(cfg.Limits, refused), streams: newStreamCaps(cfg.Limits, refused),
 	}
 }
