@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ccgw-bridge/ccgw-bridge/auth"
+	"github.com/ccgw-bridge/ccgw-bridge/buildinfo"
 	"github.com/ccgw-bridge/ccgw-bridge/core"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
@@ -61,8 +62,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := core.NewMetrics(reg)
+	build := buildinfo.Read()
+	registerBuildInfo(reg, build)
 
-	details := map[string]string{"store": "memory"}
+	details := map[string]string{"store": "memory", "version": build.Version, "revision": build.Revision}
 	gatewayURL := cfg.GatewayURL
 	if gatewayURL == "" {
 		if gatewayURL, err = a.startSimulator(); err != nil {
@@ -89,7 +92,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	a.store = memory.New(memory.Options{Retention: store.Retention{MaxEvents: cfg.RetentionEvents, MaxAge: cfg.RetentionAge}})
 	a.core, err = core.New(core.ClientGateway{Client: a.client}, a.store, core.Options{
 		PollPause: cfg.PollPause, SubscriberBuffer: cfg.SubscriberBuffer, Heartbeat: cfg.Heartbeat,
-		IdempotencyTTL: cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
+		HeartbeatWindow: cfg.GatewayHeartbeat,
+		IdempotencyTTL:  cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err

@@ -136,7 +136,7 @@ func runModel(t *testing.T, seed uint64) {
 		return ids
 	}
 	cursor := func() uint64 { return uint64(rng.Int64N(int64(m.head) + 2)) }
-	tombCap := min(maxEvents, tombstoneCap)
+	tombCap := tombstoneCap
 
 	for step := range 400 {
 		switch op := rng.IntN(100); {

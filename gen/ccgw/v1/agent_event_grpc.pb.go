@@ -37,14 +37,20 @@ const (
 type AgentEventServiceClient interface {
 	// Streams agent events. The first message is always a StateSnapshot; then
 	// come AgentEvent messages in the order the bridge received them
-	// (per agent, sequence numbers only increase), Heartbeat messages while
-	// nothing else is sent, and a Gap message where events could not be
-	// delivered. The stream runs until the client cancels it or the server
+	// (per agent, sequence numbers only increase), SessionChange messages
+	// where a session began, ended or was lost (in the same order and
+	// numbering as the agent's events), Heartbeat messages while nothing else
+	// is sent, and a Gap message where events could not be delivered. The stream runs until the client cancels it or the server
 	// shuts down; reconnect with `resume_after` set to the last cursor seen.
 	//
 	// REST streams are newline-delimited JSON (application/x-ndjson): one
-	// object per line, {"result": <StreamEventsResponse>}, or {"error": ...}
-	// if the stream fails. /v1/agents/{agent_id}/events follows one agent;
+	// object per line, {"result": <StreamEventsResponse>}, or, if the stream
+	// fails (before or after its first message), one last line
+	// {"error": <google.rpc.Status>} holding the same status, ErrorInfo
+	// included, that a unary REST error is. A client that falls too far behind
+	// gets RESOURCE_EXHAUSTED (reason SUBSCRIBER_TOO_SLOW, metadata
+	// `resume_after`); shutdown ends streams with UNAVAILABLE (reason
+	// SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
 	// /v1/events follows the agents named by `agent_ids`, or every agent when
 	// none are named.
 	//
@@ -104,14 +110,20 @@ type AgentEventService_StreamEventsClient = grpc.ServerStreamingClient[StreamEve
 type AgentEventServiceServer interface {
 	// Streams agent events. The first message is always a StateSnapshot; then
 	// come AgentEvent messages in the order the bridge received them
-	// (per agent, sequence numbers only increase), Heartbeat messages while
-	// nothing else is sent, and a Gap message where events could not be
-	// delivered. The stream runs until the client cancels it or the server
+	// (per agent, sequence numbers only increase), SessionChange messages
+	// where a session began, ended or was lost (in the same order and
+	// numbering as the agent's events), Heartbeat messages while nothing else
+	// is sent, and a Gap message where events could not be delivered. The stream runs until the client cancels it or the server
 	// shuts down; reconnect with `resume_after` set to the last cursor seen.
 	//
 	// REST streams are newline-delimited JSON (application/x-ndjson): one
-	// object per line, {"result": <StreamEventsResponse>}, or {"error": ...}
-	// if the stream fails. /v1/agents/{agent_id}/events follows one agent;
+	// object per line, {"result": <StreamEventsResponse>}, or, if the stream
+	// fails (before or after its first message), one last line
+	// {"error": <google.rpc.Status>} holding the same status, ErrorInfo
+	// included, that a unary REST error is. A client that falls too far behind
+	// gets RESOURCE_EXHAUSTED (reason SUBSCRIBER_TOO_SLOW, metadata
+	// `resume_after`); shutdown ends streams with UNAVAILABLE (reason
+	// SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
 	// /v1/events follows the agents named by `agent_ids`, or every agent when
 	// none are named.
 	//
