@@ -390,3 +390,16 @@ func TestStreamOfNonReadingClientEnds(t *testing.T) {
 		}
 	}
 }
+
+// A real gateway over plain http is accepted (with -insecure-no-auth here) but said to be
+// unencrypted, and plaintext unauthenticated listeners in front of it are called insecure.
+func TestPlainHTTPGatewayWarns(t *testing.T) {
+	_, use := externalSim(t, nil)
+	b := startBridge(t, use, func(c *app.Config) { c.InsecureNoAuth = true })
+	logs := b.logs.String()
+	for _, want := range []string{"the gateway URL is plain http", "INSECURE: plaintext listeners and no authentication"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("no warning %q", want)
+		}
+	}
+}
