@@ -105,11 +105,11 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 	}
 	calls := ccgwv1.NewCallControlServiceClient(conn)
 	health := healthpb.NewHealthClient(conn)
-	authCalls, authIDs, authMD, closeAuth, err := authBridge(ctx, o, launch, sim.url, maxConc)
+	ap, err := startAuthPath(ctx, o, launch, sim.url, maxConc)
 	if err != nil {
 		return nil, err
 	}
-	defer closeAuth()
+	defer ap.close()
 	hc := restClient(2 * maxConc)
 	defer hc.CloseIdleConnections()
 	restBase := "http://" + br.HTTPAddr()
@@ -141,9 +141,9 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 		// The grpc path through a bridge that authenticates (a bearer JWT, verified every call)
 		// and authorizes (a policy) each call: the difference to grpc is their cost.
 		{"grpc-auth", func(w int) func(context.Context) error {
-			req := &ccgwv1.CallInnerSkillRequest{AgentId: authIDs[w], SkillId: queueNobody}
+			req := &ccgwv1.CallInnerSkillRequest{AgentId: ap.ids[w], SkillId: queueNobody}
 			return func(ctx context.Context) error {
-				res, err := authCalls.CallInnerSkill(metadata.NewOutgoingContext(ctx, authMD), req)
+				res, err := ap.calls.CallInnerSkill(metadata.NewOutgoingContext(ctx, ap.md), req)
 				if err == nil && res.GetCallId() == "" {
 					err = errors.New("no call id")
 				}
@@ -184,12 +184,16 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 				for w := range workers {
 					workers[w] = p.op(w)
 				}
-				before := sampleCPU(sim.pid(), br.PID())
+				pid := br.PID()
+				if p.name == "grpc-auth" {
+					pid = ap.pid // its own bridge
+				}
+				before := sampleCPU(sim.pid(), pid)
 				r, err := closedLoop(ctx, workers, o.warmup, window, o.maxOps)
 				if err != nil {
 					return out, fmt.Errorf("%s at concurrency %d: %w", p.name, c, err)
 				}
-				r.cpuBench, r.cpuSim, r.cpuBridge = sampleCPU(sim.pid(), br.PID()).since(before)
+				r.cpuBench, r.cpuSim, r.cpuBridge = sampleCPU(sim.pid(), pid).since(before)
 				acc := byPath[p.name]
 				if acc == nil {
 					acc = &cmdResult{Path: p.name, Concurrency: c}
@@ -210,36 +214,42 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 	return out, nil
 }
 
-// authBridge starts the second bridge of the grpc-auth path (only when that path is measured)
-// and signs its agents in with the token.
-func authBridge(ctx context.Context, o *options, launch *bridgeLauncher, simURL string, n int) (
-	calls ccgwv1.CallControlServiceClient, agentIDs []string, md metadata.MD, closeFn func(), err error,
-) {
-	closeFn = func() {}
+// authPath is the second bridge of the grpc-auth path, with its agents signed in.
+type authPath struct {
+	calls ccgwv1.CallControlServiceClient
+	ids   []string
+	md    metadata.MD // the bearer token
+	pid   int
+	close func()
+}
+
+// startAuthPath starts the grpc-auth path's bridge (only when that path is measured) and signs
+// its agents in with the token.
+func startAuthPath(ctx context.Context, o *options, launch *bridgeLauncher, simURL string, n int) (*authPath, error) {
+	ap := &authPath{close: func() {}}
 	if !slices.Contains(o.paths, "grpc-auth") {
-		return nil, nil, nil, closeFn, nil
+		return ap, nil
 	}
 	flags, bearer, err := authSetup(launch.logDir, n)
 	if err != nil {
-		return nil, nil, nil, closeFn, err
+		return ap, err
 	}
 	br, err := launch.start(ctx, "commands-bridge-auth", simURL, flags...)
 	if err != nil {
-		return nil, nil, nil, closeFn, err
+		return ap, err
 	}
 	conn, err := dialGRPC(br.GRPCAddr())
 	if err != nil {
 		br.Close()
-		return nil, nil, nil, closeFn, err
+		return ap, err
 	}
-	closeFn = func() { _ = conn.Close(); br.Close() }
-	md = metadata.Pairs("authorization", bearer)
-	agentIDs = ids(authCallerBase, n)
-	if err := signInBridge(metadata.NewOutgoingContext(ctx, md), ccgwv1.NewAgentSessionServiceClient(conn), agentIDs, 8); err != nil {
-		closeFn()
-		return nil, nil, nil, func() {}, err
+	ap.close = func() { _ = conn.Close(); br.Close() }
+	ap.calls, ap.ids, ap.md, ap.pid = ccgwv1.NewCallControlServiceClient(conn), ids(authCallerBase, n), metadata.Pairs("authorization", bearer), br.PID()
+	if err := signInBridge(metadata.NewOutgoingContext(ctx, ap.md), ccgwv1.NewAgentSessionServiceClient(conn), ap.ids, 8); err != nil {
+		ap.close() // the caller defers close only on success
+		return &authPath{close: func() {}}, err
 	}
-	return ccgwv1.NewCallControlServiceClient(conn), agentIDs, md, closeFn, nil
+	return ap, nil
 }
 
 // add merges another window of the same path and concurrency.
