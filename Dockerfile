@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t ccgw-bridge .
 # Run:   docker run -p 9090:9090 -p 8080:8080 -e CCGW_GATEWAY_URL=https://ccgw.example:8043 ccgw-bridge
+#        plus TLS (CCGW_TLS_CERT_FILE, CCGW_TLS_KEY_FILE) and/or a policy (CCGW_AUTH_POLICY_FILE), mounted
+#        read-only: with a real gateway the bridge refuses plaintext and unauthenticated listeners
+#        unless CCGW_INSECURE_NO_AUTH=true (README "Security")
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/ccgw-bridge/ccgw-bridge/auth"
 	"github.com/ccgw-bridge/ccgw-bridge/buildinfo"
 	"github.com/ccgw-bridge/ccgw-bridge/core"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
@@ -40,7 +41,15 @@ type App struct {
 	hs               *http.Server
 	shutdown         sync.Once
 	stopTracing      func()
+
+	policy   *auth.PolicyFile
+	jwt      *auth.JWTVerifier
+	adminLis net.Listener
+	adminSrv *http.Server
 }
+
+// jwtLeeway tolerates clock skew between the bridge and the token issuer.
+const jwtLeeway = 30 * time.Second
 
 // New builds and starts everything but the public listeners' serving.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) {
@@ -99,8 +108,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 			return nil, fmt.Errorf("tracing: %w", err)
 		}
 	}
-	a.server, err = server.New(server.Config{Core: a.core, Logger: log, Registry: reg, Details: details,
-		ShutdownTimeout: cfg.ShutdownTimeout, TracerProvider: tp})
+	sc := server.Config{Core: a.core, Logger: log, Registry: reg, Details: details,
+		ShutdownTimeout: cfg.ShutdownTimeout, TracerProvider: tp}
+	if err = a.trust(&sc); err != nil {
+		return nil, err
+	}
+	a.server, err = server.New(sc)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +123,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	if cfg.HTTPListen != "" {
 		if a.httpLis, err = net.Listen("tcp", cfg.HTTPListen); err != nil {
 			return nil, fmt.Errorf("-http-listen: %w", err)
+		}
+	}
+	if cfg.AdminListen != "" && cfg.AdminListen != "none" {
+		if a.adminLis, err = net.Listen("tcp", cfg.AdminListen); err != nil {
+			return nil, fmt.Errorf("-admin-listen: %w", err)
 		}
 	}
 	return a, nil
@@ -139,6 +157,15 @@ func (a *App) Serve() {
 	attrs := []any{"grpc", a.grpcLis.Addr().String()}
 	if a.httpLis != nil {
 		attrs = append(attrs, "http", a.httpLis.Addr().String())
+	}
+	if a.adminLis != nil {
+		a.adminSrv = &http.Server{Handler: a.server.AdminHandler(), ReadHeaderTimeout: a.cfg.HTTPReadHeaderTimeout, IdleTimeout: a.cfg.IdleTimeout}
+		go func() {
+			if err := a.adminSrv.Serve(a.adminLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.log.Error("admin HTTP server stopped", "err", err)
+			}
+		}()
+		attrs = append(attrs, "admin", a.adminLis.Addr().String())
 	}
 	a.log.Info("ccgw-bridge serving", attrs...)
 }
@@ -172,6 +199,17 @@ func (a *App) close() {
 	if a.stopTracing != nil {
 		a.stopTracing()
 	}
+	if a.adminSrv != nil {
+		_ = a.adminSrv.Close()
+	} else if a.adminLis != nil {
+		_ = a.adminLis.Close()
+	}
+	if a.policy != nil {
+		a.policy.Close()
+	}
+	if a.jwt != nil {
+		a.jwt.Close()
+	}
 	for _, l := range []net.Listener{a.grpcLis, a.httpLis} {
 		if l != nil && a.hs == nil {
 			_ = l.Close()
@@ -181,6 +219,14 @@ func (a *App) close() {
 
 // GRPCAddr, HTTPAddr and SimulatorURL report where the bridge listens.
 func (a *App) GRPCAddr() string { return a.grpcLis.Addr().String() }
+
+// AdminAddr is where the admin endpoints listen of their own, or "".
+func (a *App) AdminAddr() string {
+	if a.adminLis == nil {
+		return ""
+	}
+	return a.adminLis.Addr().String()
+}
 
 func (a *App) HTTPAddr() string {
 	if a.httpLis == nil {

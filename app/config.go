@@ -46,6 +46,31 @@ type Config struct {
 	// TracerProvider, when set (by an embedding program or a test), receives the RPC spans;
 	// otherwise they go to OTLP when OTEL_EXPORTER_OTLP_*ENDPOINT is set, or nowhere.
 	TracerProvider trace.TracerProvider
+
+	// Trust and limits (README "Security").
+	TLSCertFile           string
+	TLSKeyFile            string
+	TLSClientCAFile       string
+	TLSRequireClientCert  bool
+	AuthPolicyFile        string
+	AuthPolicyReload      time.Duration
+	AuthJWTIssuer         string
+	AuthJWTAudience       string
+	AuthJWKSURL           string
+	AuthJWTKeysFile       string
+	InsecureNoAuth        bool
+	GRPCReflection        bool
+	AdminListen           string // "": admin endpoints on -http-listen; "none": not served
+	MaxBodyBytes          int64
+	HTTPBodyTimeout       time.Duration
+	HTTPReadHeaderTimeout time.Duration
+	IdleTimeout           time.Duration
+	MaxStreams            int
+	MaxStreamsPerCaller   int
+	CommandRate           float64
+	CommandBurst          int
+	CORSOrigins           string // comma-separated
+	StreamSendTimeout     time.Duration
 }
 
 // FlagSet registers cfg's flags on a new flag set named name.
@@ -72,6 +97,29 @@ func (cfg *Config) FlagSet(name string) *flag.FlagSet {
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 10*time.Second, "graceful shutdown deadline before in-flight calls are cut")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "json", "json or text")
+	fs.StringVar(&cfg.TLSCertFile, "tls-cert-file", "", "certificate (PEM) of the gRPC and HTTP listeners; with -tls-key-file turns TLS on (reloaded when the file changes)")
+	fs.StringVar(&cfg.TLSKeyFile, "tls-key-file", "", "private key (PEM) of the listeners' certificate")
+	fs.StringVar(&cfg.TLSClientCAFile, "tls-client-ca-file", "", "PEM bundle of CAs whose client certificates are verified (mTLS); a verified certificate identifies its caller")
+	fs.BoolVar(&cfg.TLSRequireClientCert, "tls-require-client-cert", false, "refuse TLS connections without a verified client certificate")
+	fs.StringVar(&cfg.AuthPolicyFile, "auth-policy-file", "", "YAML policy of callers, API keys and permissions; turns authentication and authorization on (reloaded when the file changes)")
+	fs.DurationVar(&cfg.AuthPolicyReload, "auth-policy-reload", 2*time.Second, "how often the policy file is checked for changes")
+	fs.StringVar(&cfg.AuthJWTIssuer, "auth-jwt-issuer", "", "accept bearer JWTs from this issuer (the iss claim)")
+	fs.StringVar(&cfg.AuthJWTAudience, "auth-jwt-audience", "", "the audience (aud claim) JWTs must be issued for")
+	fs.StringVar(&cfg.AuthJWKSURL, "auth-jwks-url", "", "the issuer's JWKS URL (fetched, cached, refreshed on key rotation)")
+	fs.StringVar(&cfg.AuthJWTKeysFile, "auth-jwt-keys-file", "", "a JWK Set file of the issuer's public keys, instead of -auth-jwks-url")
+	fs.BoolVar(&cfg.InsecureNoAuth, "insecure-no-auth", false, "DANGEROUS: with a real -gateway-url, serve plaintext listeners without authentication")
+	fs.BoolVar(&cfg.GRPCReflection, "grpc-reflection", true, "serve gRPC server reflection")
+	fs.StringVar(&cfg.AdminListen, "admin-listen", "", "listen address of /metrics, /openapi.json and /healthz; empty: on -http-listen; none: not served")
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", 64<<10, "largest REST request body (413 beyond) and gRPC request message")
+	fs.DurationVar(&cfg.HTTPBodyTimeout, "http-body-timeout", 15*time.Second, "time allowed to receive a REST request body")
+	fs.DurationVar(&cfg.HTTPReadHeaderTimeout, "http-read-header-timeout", 10*time.Second, "time allowed to receive HTTP request headers (and a gRPC connection's handshake)")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 60*time.Second, "an HTTP keep-alive connection, or a gRPC connection without RPCs, idle this long is closed")
+	fs.IntVar(&cfg.MaxStreams, "max-streams", 10000, "concurrent event streams in all (0: no cap)")
+	fs.IntVar(&cfg.MaxStreamsPerCaller, "max-streams-per-caller", 100, "concurrent event streams per caller (0: no cap)")
+	fs.Float64Var(&cfg.CommandRate, "command-rate", 0, "commands (sign-in/out, call, transfer) per second per caller (0: no limit)")
+	fs.IntVar(&cfg.CommandBurst, "command-burst", 0, "burst of commands per caller above -command-rate (0: the rate, at least 1)")
+	fs.StringVar(&cfg.CORSOrigins, "cors-origins", "", "comma-separated web origins allowed to call the REST API from a browser, e.g. https://app.example (default: none)")
+	fs.DurationVar(&cfg.StreamSendTimeout, "stream-send-timeout", 30*time.Second, "an event stream whose client has not taken a message for this long is ended with RESOURCE_EXHAUSTED and a resume cursor")
 	return fs
 }
 
@@ -174,5 +222,6 @@ func (cfg *Config) Validate() error {
 	default:
 		bad("log-format", "must be json or text, got %q", cfg.LogFormat)
 	}
+	cfg.validateTrust(bad)
 	return errors.Join(errs...)
 }

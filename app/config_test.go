@@ -18,6 +18,7 @@ func TestConfigDefaultsFlagsAndEnvironment(t *testing.T) {
 	var cfg app.Config
 	err := cfg.Parse("t", []string{"-heartbeat=5s"}, env(map[string]string{
 		"CCGW_HEARTBEAT": "9s", "CCGW_RETENTION_EVENTS": "42", "CCGW_GATEWAY_URL": "https://ccgw.example:8043",
+		"CCGW_INSECURE_NO_AUTH": "true",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +48,15 @@ func TestConfigRejectsBadSettings(t *testing.T) {
 		{[]string{"-gateway-url=https://user:pw@x:8043"}, nil, "-gateway-url"},
 		{[]string{"-gateway-url=not a url"}, nil, "-gateway-url"},
 		{[]string{"-gateway-url=https://x:8043", "-gateway-poll-timeout=5s"}, nil, "-gateway-poll-timeout"},
+		{[]string{"-gateway-url=https://x:8043"}, nil, "-insecure-no-auth"}, // plaintext and unauthenticated only by choice
+		{[]string{"-tls-cert-file=" + os.Args[0]}, nil, "-tls-cert-file"},
+		{[]string{"-tls-require-client-cert"}, nil, "-tls-require-client-cert"},
+		{[]string{"-auth-jwt-issuer=https://idp.example"}, nil, "-auth-jwt-issuer"},
+		{[]string{"-auth-jwks-url=ftp://idp.example/jwks"}, nil, "-auth-jwks-url"},
+		{[]string{"-auth-policy-file=" + missing}, nil, "-auth-policy-file"},
+		{[]string{"-max-body-bytes=10"}, nil, "-max-body-bytes"},
+		{[]string{"-idle-timeout=0s"}, nil, "-idle-timeout"},
+		{[]string{"-cors-origins=https://app.example/path"}, nil, "-cors-origins"},
 		{[]string{"-gateway-ca-file=" + missing}, nil, "-gateway-ca-file"},
 		{[]string{"-gateway-cert-file=" + os.Args[0]}, nil, "-gateway-cert-file"},
 		{[]string{"-log-level=loud"}, nil, "-log-level"},

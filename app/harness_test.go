@@ -21,6 +21,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // bridge is a whole ccgw-bridge process in-process: real listeners on loopback, the embedded
 // simulator, and gRPC clients of each service.
 type bridge struct {
+	tb       testing.TB
 	app      *app.App
 	logs     *syncBuffer
 	conn     *grpc.ClientConn
@@ -72,7 +73,7 @@ func startBridge(t *testing.T, mutate ...func(*app.Config)) *bridge {
 		a.Shutdown()
 	})
 	return &bridge{
-		app: a, logs: logs, conn: conn,
+		tb: t, app: a, logs: logs, conn: conn,
 		sessions: ccgwv1.NewAgentSessionServiceClient(conn),
 		calls:    ccgwv1.NewCallControlServiceClient(conn),
 		events:   ccgwv1.NewAgentEventServiceClient(conn),

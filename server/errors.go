@@ -5,12 +5,14 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/ccgw-bridge/ccgw-bridge/core"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
@@ -180,4 +182,23 @@ func findErrorInfo(st *status.Status) *errdetails.ErrorInfo {
 		}
 	}
 	return nil
+}
+
+// Errors of the bridge's own trust and limits (server/auth.go, server/limits.go,
+// server/httplimits.go), by their rows in errtable.go.
+var (
+	errNoCredentials        = ruleAuthMissing.status(nil)
+	errBadCredentials       = ruleAuthInvalid.status(nil)
+	errPermissionDenied     = ruleAuthDenied.status(nil)
+	errTooManyStreams       = ruleTooManyStreams.status(nil)
+	errTooManyStreamsCaller = ruleTooManyStreams.status(map[string]string{"scope": "caller"})
+	errBodyTooLarge         = ruleBodyTooLarge.status(nil)
+	errNotJSON              = ruleNotJSON.status(nil)
+	errBodyTimeout          = ruleBodyTimeout.status(nil)
+	errOriginNotAllowed     = ruleOriginDenied.status(nil)
+)
+
+// rateLimited refuses a command over the caller's rate, saying when to retry.
+func rateLimited(delay time.Duration) error {
+	return ruleRateLimited.status(nil, &errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
 }

@@ -31,10 +31,18 @@ type errorRule struct {
 }
 
 // restStatus is the HTTP status a REST client receives for the row: grpc-gateway's for the code,
-// except 405 for a known path with the wrong method (UNIMPLEMENTED alone would give 501).
+// except 405 for a known path with the wrong method (UNIMPLEMENTED alone would give 501), and
+// 415, 413 and 408 for bodies refused before they reach the gateway mux (httplimits.go).
 func (r errorRule) restStatus() int {
-	if r.reason == ruleMethodNotAllowed.reason {
+	switch r.reason {
+	case ruleMethodNotAllowed.reason:
 		return http.StatusMethodNotAllowed
+	case ruleNotJSON.reason:
+		return http.StatusUnsupportedMediaType
+	case ruleBodyTooLarge.reason:
+		return http.StatusRequestEntityTooLarge
+	case ruleBodyTimeout.reason:
+		return http.StatusRequestTimeout
 	}
 	return runtime.HTTPStatusFromCode(r.code)
 }
@@ -156,6 +164,33 @@ var (
 	ruleTooLarge = errorRule{codes.ResourceExhausted, "MESSAGE_TOO_LARGE",
 		"a message was larger than the bridge accepts",
 		"a request or response over the size limit"}
+	ruleAuthMissing = errorRule{codes.Unauthenticated, "AUTH_CREDENTIALS_MISSING",
+		"credentials required: send a bearer token or API key in the authorization header, or a client certificate",
+		"with a policy (README \"Security\"): no credentials"}
+	ruleAuthInvalid = errorRule{codes.Unauthenticated, "AUTH_CREDENTIALS_INVALID",
+		"the credentials were not accepted",
+		"bad, expired or foreign token, unknown API key (the audit log says which; the caller is not told)"}
+	ruleAuthDenied = errorRule{codes.PermissionDenied, "AUTH_PERMISSION_DENIED",
+		"the caller is not allowed to do this for this agent",
+		"the policy does not allow the caller this action on this agent"}
+	ruleRateLimited = errorRule{codes.ResourceExhausted, "RATE_LIMITED",
+		"too many commands from this caller; retry after the delay given",
+		"a caller's commands over `-command-rate` (with google.rpc.RetryInfo)"}
+	ruleTooManyStreams = errorRule{codes.ResourceExhausted, "TOO_MANY_STREAMS",
+		"too many event streams are open; close one (one stream can follow many agents) or retry later",
+		"event streams over `-max-streams`, or over `-max-streams-per-caller` (metadata `scope` caller)"}
+	ruleNotJSON = errorRule{codes.InvalidArgument, "UNSUPPORTED_MEDIA_TYPE",
+		"request bodies must be sent as Content-Type: application/json",
+		"REST: a request body that is not `application/json`"}
+	ruleBodyTooLarge = errorRule{codes.InvalidArgument, "REQUEST_TOO_LARGE",
+		"the request body is larger than the bridge accepts",
+		"REST: a request body over `-max-body-bytes`, refused before it is read"}
+	ruleBodyTimeout = errorRule{codes.InvalidArgument, "REQUEST_TIMEOUT",
+		"the request body was not received in time",
+		"REST: a request body not received within `-http-body-timeout`"}
+	ruleOriginDenied = errorRule{codes.PermissionDenied, "CORS_ORIGIN_DENIED",
+		"this web origin is not allowed to call the bridge",
+		"REST: a CORS preflight from an origin not in `-cors-origins`"}
 	ruleInternal = errorRule{codes.Internal, "INTERNAL",
 		"internal error; the bridge's log has the details",
 		"a bug or an unexpected failure inside the bridge (the log has the details)"}
@@ -168,7 +203,10 @@ var bridgeRules = []errorRule{
 	ruleHeldOtherRequest, rulePassThroughHeld,
 	ruleInvalidRequest, ruleRequestIDReused, ruleBadCursor, ruleBadPageToken, ruleAwaitNeedsSession,
 	rulePolledElsewhere, ruleSlowSubscriber, ruleShuttingDown, ruleDeadline, ruleCanceled,
-	ruleRouteNotFound, ruleMethodNotAllowed, ruleTooLarge, ruleInternal,
+	ruleRouteNotFound, ruleMethodNotAllowed, ruleTooLarge,
+	ruleAuthMissing, ruleAuthInvalid, ruleAuthDenied, ruleRateLimited, ruleTooManyStreams,
+	ruleNotJSON, ruleBodyTooLarge, ruleBodyTimeout, ruleOriginDenied,
+	ruleInternal,
 }
 
 // ruleForCode is the row of a status raised below the bridge's handlers (by gRPC or

@@ -62,6 +62,7 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 			}
 			return "", false
 		}),
+		runtime.WithMetadata(restCallerMetadata),
 		// Strict input and one error shape for REST (restinput.go).
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, newStrictJSON()),
 		runtime.WithErrorHandler(restError),
@@ -84,13 +85,23 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 		rest = otelhttp.NewHandler(rest, "rest", otelhttp.WithTracerProvider(tp),
 			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.Pattern }))
 	}
-	mux.Handle("/v1/", rest)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("/v1/", restGuard(s.cfg.Limits, rest))
 	mux.HandleFunc("GET /healthz", s.serveHealth)
-	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(openapi.Spec)
-	})
+	admin := http.NewServeMux()
+	admin.HandleFunc("GET /healthz", s.serveHealth)
+	for _, m := range []*http.ServeMux{admin, mux} {
+		if m == mux && s.cfg.Admin != AdminOnMain {
+			continue
+		}
+		m.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
+		m.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(openapi.Spec)
+		})
+	}
+	if s.cfg.Admin != AdminOff {
+		s.admin = admin
+	}
 	return mux, nil
 }
 

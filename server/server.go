@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -50,7 +51,27 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// TracerProvider receives a span per RPC (REST calls included); nil turns tracing off.
 	TracerProvider trace.TracerProvider
+	// Auth turns on authentication and authorization (server/auth.go); nil: every caller may
+	// do everything.
+	Auth *Auth
+	// Limits bound bodies, timeouts, streams and command rates (server/limits.go).
+	Limits Limits
+	// TLS, when set, serves both listeners over TLS (the REST loopback stays in memory).
+	TLS *tls.Config
+	// NoReflection turns gRPC server reflection off.
+	NoReflection bool
+	// Admin says where /metrics and /openapi.json are served.
+	Admin AdminMode
 }
+
+// AdminMode places the admin endpoints /metrics and /openapi.json.
+type AdminMode int
+
+const (
+	AdminOnMain   AdminMode = iota // on the main HTTP listener, next to REST
+	AdminSeparate                  // only on AdminHandler, for a listener of their own
+	AdminOff                       // not served
+)
 
 // Server is the gRPC server plus the HTTP handler that serves REST, /healthz, /metrics and
 // /openapi.json.
@@ -60,6 +81,7 @@ type Server struct {
 	grpc   *grpc.Server
 	health *health.Server
 	http   http.Handler
+	admin  http.Handler
 
 	loop     *bufconn.Listener // the REST gateway's private way into the gRPC server
 	loopConn *grpc.ClientConn
@@ -79,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
+	cfg.Limits.defaults()
 	s := &Server{cfg: cfg, log: cfg.Logger, health: health.NewServer()}
 	s.stopping, s.stop = context.WithCancel(context.Background())
 	validator, err := protovalidate.New()
@@ -101,6 +124,7 @@ func New(cfg Config) (*Server, error) {
 		s.log.Log(ctx, slog.Level(lvl), msg, fields...)
 	})
 	rec := recovery.WithRecoveryHandlerContext(recoverPanic(s.log))
+	g := newGuard(cfg, s.log)
 	opts := []grpc.ServerOption{
 		grpc.ForceServerCodecV2(newWireCodec()),
 		// Reused handler goroutines keep the stack the interceptor chain (validation's CEL
@@ -111,17 +135,21 @@ func New(cfg Config) (*Server, error) {
 		grpc.NumStreamWorkers(streamWorkers),
 		grpc.ChainUnaryInterceptor(
 			recovery.UnaryServerInterceptor(rec), // outermost: also catches interceptor panics
+			unaryRESTCaller,                      // before logging, so logs name the REST caller
 			unaryRequestID,
 			rpcMetrics.UnaryServerInterceptor(),
 			logging.UnaryServerInterceptor(logger, logOpts...),
+			g.unary, // before validation: an unauthenticated caller learns nothing of the API
 			unaryValidate(validator, s.log),
 		),
 		grpc.ChainStreamInterceptor(
 			recovery.StreamServerInterceptor(rec),
 			streamDecode, // first to wrap the stream: the wrappers after it see decoded requests
+			streamRESTCaller,
 			streamRequestID,
 			rpcMetrics.StreamServerInterceptor(),
 			logging.StreamServerInterceptor(logger, logOpts...),
+			g.stream,
 			streamValidate(validator, s.log),
 		),
 	}
@@ -130,15 +158,18 @@ func New(cfg Config) (*Server, error) {
 		// reaches a trace. Without a provider there is no handler at all, so no cost per RPC.
 		opts = append(opts, grpc.StatsHandler(otelgrpc.NewServerHandler(otelgrpc.WithTracerProvider(cfg.TracerProvider))))
 	}
+	opts = append(opts, transportOptions(cfg)...)
 	s.grpc = grpc.NewServer(opts...)
-	svc := &services{core: cfg.Core, log: s.log, stopping: s.stopping}
+	svc := &services{core: cfg.Core, log: s.log, stopping: s.stopping, sendTimeout: cfg.Limits.StreamSendTimeout}
 	// Every service decodes its own requests (decodingService), so that a malformed one is
 	// INVALID_ARGUMENT rather than gRPC's INTERNAL.
 	s.grpc.RegisterService(decodingService(&ccgwv1.AgentSessionService_ServiceDesc), &sessionService{services: svc})
 	s.grpc.RegisterService(decodingService(&ccgwv1.CallControlService_ServiceDesc), &callService{services: svc})
 	s.grpc.RegisterService(decodingService(&ccgwv1.AgentEventService_ServiceDesc), &eventService{services: svc})
 	s.grpc.RegisterService(decodingService(&healthpb.Health_ServiceDesc), s.health)
-	reflection.Register(s.grpc)
+	if !cfg.NoReflection {
+		reflection.Register(s.grpc)
+	}
 	rpcMetrics.InitializeMetrics(s.grpc)
 	s.health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	for name := range s.grpc.GetServiceInfo() {
@@ -160,8 +191,11 @@ func New(cfg Config) (*Server, error) {
 // GRPCServer exposes the underlying server (for tests that serve it on their own listener).
 func (s *Server) GRPCServer() *grpc.Server { return s.grpc }
 
-// HTTPHandler serves REST, /healthz, /metrics and /openapi.json.
+// HTTPHandler serves REST, /healthz, and (AdminOnMain) /metrics and /openapi.json.
 func (s *Server) HTTPHandler() http.Handler { return s.http }
+
+// AdminHandler serves /healthz, /metrics and /openapi.json, for an admin listener.
+func (s *Server) AdminHandler() http.Handler { return s.admin }
 
 // Serve serves gRPC on grpcLis and HTTP on httpLis (either may be nil) until Shutdown, then
 // marks the server ready. It returns once both listeners are being served.
@@ -182,11 +216,15 @@ func (s *Server) Serve(grpcLis, httpLis net.Listener) *http.Server {
 	}
 	var hs *http.Server
 	if httpLis != nil {
-		hs = &http.Server{Handler: s.http, ReadHeaderTimeout: 10 * time.Second}
+		hs = s.newHTTPServer()
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			if err := hs.Serve(httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			serve := func() error { return hs.Serve(httpLis) }
+			if hs.TLSConfig != nil {
+				serve = func() error { return hs.ServeTLS(httpLis, "", "") }
+			}
+			if err := serve(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				s.log.Error("HTTP server stopped", "err", err)
 			}
 		}()

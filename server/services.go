@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -19,6 +20,8 @@ type services struct {
 	core     *core.Core
 	log      *slog.Logger
 	stopping context.Context // canceled when the server begins to shut down; ends streams
+	// sendTimeout ends a stream whose client stopped reading (server/streamsend.go).
+	sendTimeout time.Duration
 }
 
 type sessionService struct {
@@ -164,8 +167,9 @@ func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.S
 	if r.GetAgentId() != "" {
 		agents = []string{r.GetAgentId()}
 	}
-	err := s.core.Stream(ctx, core.StreamParams{AgentIDs: agents, EventTypes: r.GetEventTypes(), ResumeAfter: r.GetResumeAfter()},
-		func(m core.StreamMsg) error { return stream.SendMsg(wireMessage(m)) })
+	err := sendBounded(s.sendTimeout, func(send func(core.StreamMsg) error) error {
+		return s.core.Stream(ctx, core.StreamParams{AgentIDs: agents, EventTypes: r.GetEventTypes(), ResumeAfter: r.GetResumeAfter()}, send)
+	}, filterStream(stream.Context(), func(m core.StreamMsg) error { return stream.SendMsg(wireMessage(m)) }))
 	if s.stopping.Err() != nil {
 		return ruleShuttingDown.status(nil)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -39,6 +40,8 @@ func bridgeArgs(gatewayURL, grpcAddr, httpAddr string) []string {
 		"-gateway-url=" + gatewayURL, "-gateway-poll-timeout=15s",
 		"-poll-pause=" + pollPause.String(), // the direct pollers pause the same, whatever the default becomes
 		"-log-format=json", "-log-level=info",
+		// Loopback only, and the bench opens thousands of streams from one host on purpose.
+		"-insecure-no-auth", "-max-streams=0", "-max-streams-per-caller=0",
 	}
 }
 
@@ -67,16 +70,17 @@ type bridgeLauncher struct {
 	logDir string
 }
 
-func (l *bridgeLauncher) start(ctx context.Context, name, gatewayURL string) (bridge, error) {
+func (l *bridgeLauncher) start(ctx context.Context, name, gatewayURL string, extra ...string) (bridge, error) {
 	logPath := filepath.Join(l.logDir, name+".log")
+	flags := append(slices.Clone(extra), l.flags...)
 	if l.inproc {
-		return startInProcess(ctx, append(bridgeArgs(gatewayURL, "127.0.0.1:0", "127.0.0.1:0"), l.flags...), logPath)
+		return startInProcess(ctx, append(bridgeArgs(gatewayURL, "127.0.0.1:0", "127.0.0.1:0"), flags...), logPath)
 	}
 	addrs, err := freeAddrs(2)
 	if err != nil {
 		return nil, err
 	}
-	args := append(bridgeArgs(gatewayURL, addrs[0], addrs[1]), l.flags...)
+	args := append(bridgeArgs(gatewayURL, addrs[0], addrs[1]), flags...)
 	return startChild(ctx, l.bin, l.env, args, addrs[0], addrs[1], logPath)
 }
 

@@ -81,8 +81,8 @@ func TestEveryScenarioWithTinySizes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Commands) != 2*4 {
-				t.Errorf("got %d command measurements, want 8 (2 concurrencies x 4 paths)", len(res.Commands))
+			if len(res.Commands) != 2*len(allPaths) {
+				t.Errorf("got %d command measurements, want %d (2 concurrencies x %d paths)", len(res.Commands), 2*len(allPaths), len(allPaths))
 			}
 			for _, c := range res.Commands {
 				if c.Ops == 0 || c.Lat.P50 <= 0 || c.Lat.P99 < c.Lat.P50 {

@@ -50,7 +50,7 @@ type options struct {
 
 var (
 	allScenarios = []string{"commands", "events", "scale"}
-	allPaths     = []string{"direct", "grpc", "grpc-health", "rest"}
+	allPaths     = []string{"direct", "grpc", "grpc-auth", "grpc-health", "rest"}
 )
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
@@ -65,7 +65,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.keepLogs, "keep-logs", false, "keep the bridges' log files (their directory is printed)")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "bound on the whole run; everything is stopped when it passes")
 
-	paths := fs.String("paths", strings.Join(allPaths, ","), "command paths to measure: direct, grpc, grpc-health, rest")
+	paths := fs.String("paths", strings.Join(allPaths, ","), "command paths to measure: direct, grpc, grpc-auth (gRPC with a bearer JWT and a policy, on a second bridge), grpc-health, rest")
 	conc := fs.String("concurrency", "1,64", "closed-loop concurrencies of the command round trips")
 	fs.IntVar(&o.rounds, "rounds", 3, "windows per command measurement; the paths take turns window by window")
 	fs.DurationVar(&o.warmup, "warmup", 500*time.Millisecond, "unrecorded warm-up before each command window")

@@ -89,6 +89,16 @@ func (r *results) targets() []target {
 		v := 100 * g64.throughput() / d64.throughput()
 		ts = append(ts, target{"Command throughput, gRPC bridge / direct, concurrency 64", "≥ 60 %", fmt.Sprintf("%.0f %% (%.0f / %.0f per s)", v, g64.throughput(), d64.throughput()), atLeast(v, 60, " points")})
 	}
+	for _, c := range r.Commands {
+		if c.Path != "grpc-auth" {
+			continue
+		}
+		if g, ok := r.command("grpc", c.Concurrency); ok && g.Lat.P50 > 0 {
+			v := 100 * float64(c.Lat.P50-g.Lat.P50) / float64(g.Lat.P50)
+			ts = append(ts, target{fmt.Sprintf("Authentication + authorization added to the gRPC p50, concurrency %d", c.Concurrency), "≤ 10 %",
+				fmt.Sprintf("%+.1f %% (%s with a JWT and a policy, %s without)", v, ms(c.Lat.P50), ms(g.Lat.P50)), atMost(v, 10, " points")})
+		}
+	}
 	for _, d := range r.allDelivery() {
 		if d.Path != "bridge gRPC stream" {
 			continue

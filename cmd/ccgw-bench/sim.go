@@ -18,6 +18,7 @@ const (
 	bridgeCallerBase = 300000 // agents that place calls through the bridge (gRPC and REST)
 	eventAgentBase   = 400000 // 400001 through the bridge, 400002 polled directly
 	scaleAgentBase   = 500000 // idle agents of the scale scenario
+	authCallerBase   = 600000 // agents that place calls through the bridge with authentication
 )
 
 // Skill queues of the bench directory. Nobody is ever signed into queueNobody, so an internal
@@ -60,6 +61,7 @@ func benchSimConfig(callers, idle int) gatewaysim.Config {
 	}}
 	cfg.Agents = append(cfg.Agents, agents(directCallerBase, callers, queueCallers)...)
 	cfg.Agents = append(cfg.Agents, agents(bridgeCallerBase, callers, queueCallers)...)
+	cfg.Agents = append(cfg.Agents, agents(authCallerBase, callers, queueCallers)...)
 	cfg.Agents = append(cfg.Agents, agents(eventAgentBase, 2, queueIdle)...)
 	cfg.Agents = append(cfg.Agents, agents(scaleAgentBase, idle, queueIdle)...)
 	return cfg

@@ -719,6 +719,18 @@ export declare const AgentEventService: GenService<{
    * EventSource sends the last id as Last-Event-ID, which takes the place of
    * `resume_after`, so it resumes with nothing lost or repeated.
    *
+   * With an authorization policy (README "Security"), the caller needs the
+   * read_events permission. A stream over one agent the caller may not read
+   * is PERMISSION_DENIED; a stream over several agents, or over every agent,
+   * is allowed when the caller may read at least one of them, and then
+   * carries only the agents the caller may read: the snapshot, events and gap
+   * messages of the others are left out, silently, under the policy in force
+   * when each message is sent. When a policy change leaves the caller no agent
+   * of the stream, the stream ends with PERMISSION_DENIED. A stream whose
+   * client has not taken a message for the bridge's send timeout (30 s by
+   * default) ends with RESOURCE_EXHAUSTED and a resume cursor, like one that
+   * fell behind.
+   *
    * @generated from rpc ccgw.v1.AgentEventService.StreamEvents
    */
   streamEvents: {
