@@ -22,6 +22,12 @@ type Metrics struct {
 	GatewayCalls      *prometheus.CounterVec
 	GatewayLatency    *prometheus.HistogramVec
 	PollErrors        prometheus.Counter
+
+	// Replicas: the shared store and leases.
+	StoreUp        prometheus.Gauge
+	EventsBuffered prometheus.Gauge
+	EventsUnstored prometheus.Counter
+	Adoptions      prometheus.Counter
 }
 
 // NewMetrics creates the instruments and registers them with reg.
@@ -57,9 +63,23 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		PollErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "ccgw_poll_errors_total", Help: "Event polls that failed and were retried with backoff.",
 		}),
+		StoreUp: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "ccgw_store_up", Help: "1 while this replica reaches the shared store, 0 during an outage.",
+		}),
+		EventsBuffered: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "ccgw_events_buffered", Help: "Events polled but not yet stored (the store did not answer).",
+		}),
+		EventsUnstored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ccgw_events_unstored_total", Help: "Polled events given up on because the store stayed unreachable past the flush bound.",
+		}),
+		Adoptions: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ccgw_sessions_adopted_total", Help: "Stored sessions this replica started polling without a new sign-in (start, takeover after a lease expired or was released).",
+		}),
 	}
+	m.StoreUp.Set(1)
 	reg.MustRegister(m.Sessions, m.Pollers, m.Subscribers, m.SubscribersCutOff, m.Events,
-		m.DispatchLag, m.GatewayCalls, m.GatewayLatency, m.PollErrors)
+		m.DispatchLag, m.GatewayCalls, m.GatewayLatency, m.PollErrors,
+		m.StoreUp, m.EventsBuffered, m.EventsUnstored, m.Adoptions)
 	return m
 }
 

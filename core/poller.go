@@ -13,18 +13,24 @@ import (
 
 // poller is the one long-polling consumer of an agent's events. The gateway hands each event to
 // whichever poll asks first, so a second poller would steal events: the core runs exactly one per
-// agent, guarded in-process by Core.pollers and across replicas by a store lease.
+// agent, guarded in-process by Core.pollers and across replicas by a store lease that a timer of
+// its own renews (heldLease). Losing the lease stops the polls at once.
 type poller struct {
 	c          *Core
 	agentID    string
 	connMu     sync.Mutex // conn is replaced by adoptStoredGUID while commands read it
 	conn       AgentConn
-	pwHash     [32]byte
-	savedGUID  string
-	signingOut atomic.Bool // a sign-out is in flight: "not signed in" answers are expected
+	savedGUID  string // the GUID the store holds, as far as this poller knows
+	signingOut atomic.Bool
+	lease      *heldLease
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	// pending holds events taken from the gateway that the store has not accepted yet (an
+	// outage): they exist nowhere else. Only the poller's goroutine touches it.
+	pending []store.Event
+
+	cancel      context.CancelFunc // stops polling
+	flushCancel context.CancelFunc // gives up storing pending events
+	done        chan struct{}
 }
 
 func leaseKey(agentID string) string { return "poller." + agentID }
@@ -44,28 +50,43 @@ func (c *Core) isClosed() bool {
 // ErrPolledElsewhere: another replica holds the agent's poller lease.
 var ErrPolledElsewhere = errors.New("another bridge replica is polling this agent")
 
-func (c *Core) startPoller(s store.Session, conn AgentConn, pw [32]byte) error {
-	ok, err := c.st.AcquireLease(c.ctx, leaseKey(s.AgentID), c.opts.ReplicaID, c.opts.LeaseTTL)
-	if err != nil {
-		return err
+// errPolledHere: this process already runs the agent's poller.
+var errPolledHere = errors.New("this replica already polls the agent")
+
+// startPoller takes the agent's poller lease and starts polling. Callers hold the agent's local
+// lock, so no other poller for the agent starts here meanwhile.
+func (c *Core) startPoller(s store.Session, conn AgentConn) error {
+	if c.isClosed() {
+		return ErrClosed
 	}
-	if !ok {
-		return ErrPolledElsewhere
+	if c.poller(s.AgentID) != nil {
+		return errPolledHere
 	}
 	ctx, cancel := context.WithCancel(c.ctx)
-	p := &poller{c: c, agentID: s.AgentID, conn: conn, pwHash: pw, savedGUID: s.GUID,
-		cancel: cancel, done: make(chan struct{})}
+	lease, ok, err := c.acquireHeld(ctx, leaseKey(s.AgentID), c.opts.ReplicaID, c.opts.LeaseTTL, cancel)
+	if err != nil || !ok {
+		cancel()
+		if err != nil {
+			return storeUnavailable(err)
+		}
+		return ErrPolledElsewhere
+	}
+	flushCtx, flushCancel := context.WithCancel(c.ctx)
+	p := &poller{c: c, agentID: s.AgentID, conn: conn, savedGUID: s.GUID, lease: lease,
+		cancel: cancel, flushCancel: flushCancel, done: make(chan struct{})}
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		cancel()
+		flushCancel()
+		lease.release()
 		return ErrClosed
 	}
 	c.pollers[s.AgentID] = p
 	delete(c.lost, s.AgentID)
 	c.updateSessionGaugesLocked()
 	c.mu.Unlock()
-	go p.run(ctx)
+	go p.run(ctx, flushCtx)
 	return nil
 }
 
@@ -75,45 +96,79 @@ func (p *poller) connection() AgentConn {
 	return p.conn
 }
 
-// stop ends the poller and waits for it; safe to call more than once.
-func (p *poller) stop() {
-	p.cancel()
+// halt stops polling; the poller still tries to store what it holds for a short grace.
+func (p *poller) halt() { p.cancel() }
+
+// wait waits for the poller to end, giving up on storing its pending events after grace.
+func (p *poller) wait(grace time.Duration) {
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-p.done:
+		return
+	case <-t.C:
+		p.flushCancel()
+	}
 	<-p.done
 }
 
-func (p *poller) run(ctx context.Context) {
+// stop ends the poller and waits for it; safe to call more than once.
+func (p *poller) stop() {
+	p.halt()
+	p.wait(stopGrace)
+}
+
+// stopGrace bounds how long a stopped poller keeps trying to store events the store refused.
+const stopGrace = 2 * time.Second
+
+func (p *poller) run(ctx, flushCtx context.Context) {
 	c := p.c
 	c.m.Pollers.Inc()
 	defer func() {
+		p.flushCancel()
 		c.m.Pollers.Dec()
+		// Give the lease up before leaving Core.pollers: the moment the map no longer has this
+		// poller, a sweep may start another one here under the same owner, whose lease a later
+		// release would drop.
+		p.lease.release()
 		c.mu.Lock()
 		if c.pollers[p.agentID] == p {
 			delete(c.pollers, p.agentID)
 			c.updateSessionGaugesLocked()
 		}
 		c.mu.Unlock()
-		rel, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		_ = c.st.ReleaseLease(rel, leaseKey(p.agentID), c.opts.ReplicaID)
-		cancel()
 		close(p.done)
 	}()
+	lost := p.poll(ctx)
+	p.flushPending(flushCtx)
+	if lost != "" {
+		p.markLost(flushCtx, lost)
+	}
+	if ctx.Err() != nil && !p.lease.valid() {
+		if r := p.lease.lostReason(); r != "released" {
+			c.log.Warn("poller stopped: its lease is no longer safe to use", "agent", p.agentID, "reason", r)
+		}
+	}
+}
 
+// poll polls until ctx ends or the session is over; it returns why the session was lost ("" when
+// it was not).
+func (p *poller) poll(ctx context.Context) (lostReason string) {
+	c := p.c
 	bo := gatewayclient.Backoff{Min: c.opts.BackoffMin, Max: c.opts.BackoffMax}
-	renewed := time.Now()
 	for ctx.Err() == nil {
-		if time.Since(renewed) > c.opts.LeaseTTL/3 {
-			ok, err := c.st.AcquireLease(ctx, leaseKey(p.agentID), c.opts.ReplicaID, c.opts.LeaseTTL)
-			if err == nil && !ok {
-				c.log.Warn("poller lease taken by another replica; stopping", "agent", p.agentID)
-				return
-			}
-			if err == nil {
-				renewed = time.Now()
-			}
+		if len(p.pending) > 0 && !p.flush(ctx) && len(p.pending) >= c.opts.EventBuffer {
+			// The store is down and the buffer full: stop taking events from the gateway, which
+			// keeps them queued, rather than drop any.
+			sleep(ctx, bo.Next())
+			continue
 		}
 		ev, err := p.connection().Poll(ctx)
 		if ctx.Err() != nil {
-			return
+			if ev != nil { // answered as the poll was cut: keep it
+				p.buffer(ev)
+			}
+			return ""
 		}
 		p.saveGUID(ctx)
 		switch {
@@ -123,8 +178,7 @@ func (p *poller) run(ctx context.Context) {
 			if p.adoptStoredGUID(ctx) {
 				continue
 			}
-			p.markLost(ctx, "the gateway no longer accepts the session: "+err.Error())
-			return
+			return "the gateway no longer accepts the session: " + err.Error()
 		case err != nil:
 			c.m.PollErrors.Inc()
 			c.log.Warn("event poll failed; retrying", "agent", p.agentID, "err", err)
@@ -134,51 +188,93 @@ func (p *poller) run(ctx context.Context) {
 			sleep(ctx, c.opts.PollPause)
 		default:
 			bo.Reset()
-			if !p.append(ctx, ev) {
-				return
-			}
+			p.buffer(ev)
+			p.flush(ctx)
 			if ev.Type == "AgentOther_ShutdownService" && !p.signingOut.Load() {
-				p.markLost(ctx, "signed out by the gateway (AgentOther_ShutdownService)")
-				return
+				return "signed out by the gateway (AgentOther_ShutdownService)"
 			}
 		}
 	}
+	return ""
 }
 
-// append logs the event, retrying store failures: an event taken from the gateway exists nowhere
-// else, so it is kept trying until it is stored or the poller is stopped.
-func (p *poller) append(ctx context.Context, ev *gatewayclient.Event) bool {
-	se := store.Event{
+func (p *poller) buffer(ev *gatewayclient.Event) {
+	p.pending = append(p.pending, store.Event{
 		Type: ev.Type, ReceivedAt: time.Now(), GatewayTime: ev.GenTime,
 		CallID: ev.CallID, Caller: ev.Caller, Called: ev.Called, OtherPhone: ev.OtherPhone,
 		Feature: ev.Feature, MediaType: ev.MediaType, Result: ev.Result, Reason: ev.Reason,
 		Content: ev.Content,
+	})
+	p.c.buffered.Add(1)
+	p.c.m.EventsBuffered.Inc()
+}
+
+// appendTimeout bounds one attempt to store pending events, so a hung store does not hold up
+// the next poll (the agent's heartbeat).
+const appendTimeout = 2 * time.Second
+
+// flush tries once to store the pending events, in order; it reports whether none remain.
+func (p *poller) flush(ctx context.Context) bool {
+	if len(p.pending) == 0 {
+		return true
 	}
+	actx, cancel := context.WithTimeout(ctx, appendTimeout)
+	_, err := p.c.st.Append(actx, p.agentID, p.pending...)
+	cancel()
+	p.c.observeStore(err)
+	if err != nil {
+		p.c.log.Debug("storing agent events failed; kept for the next attempt", "agent", p.agentID, "pending", len(p.pending), "err", err)
+		return false
+	}
+	n := len(p.pending)
+	p.c.buffered.Add(-int64(n))
+	p.c.m.EventsBuffered.Sub(float64(n))
+	clear(p.pending)
+	p.pending = p.pending[:0]
+	return true
+}
+
+// flushPending keeps trying to store what the poller holds after polling stopped (the lease was
+// lost in a store outage, the session ended, the core is closing), within FlushBound. Events
+// taken under a valid lease are the agent's whatever happened since, so they are stored late
+// rather than lost.
+func (p *poller) flushPending(ctx context.Context) {
+	if len(p.pending) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.c.opts.FlushBound)
+	defer cancel()
 	bo := gatewayclient.Backoff{Min: p.c.opts.BackoffMin, Max: p.c.opts.BackoffMax}
-	for {
-		_, err := p.c.st.Append(ctx, p.agentID, se)
-		if err == nil {
-			return true
-		}
-		p.c.log.Error("storing an agent event failed; retrying", "agent", p.agentID, "event_type", ev.Type, "err", err)
+	for !p.flush(ctx) {
 		if !sleep(ctx, bo.Next()) {
-			return false
+			n := len(p.pending)
+			p.c.log.Error("giving up on storing agent events: the store stayed unreachable", "agent", p.agentID, "events", n)
+			p.c.buffered.Add(-int64(n))
+			p.c.m.EventsBuffered.Sub(float64(n))
+			p.c.m.EventsUnstored.Add(float64(n))
+			p.pending = nil
+			return
 		}
 	}
 }
 
-// saveGUID persists a rotated GUID so a restarted or other replica can resume the session.
+// saveGUID persists a rotated GUID so a restarted or other replica can resume the session. It
+// writes only over the session it knows (same stored GUID, by revision) and only while its lease
+// is valid, so it never brings back a session signed out or re-signed-in elsewhere.
 func (p *poller) saveGUID(ctx context.Context) {
 	g := p.connection().GUID()
-	if g == p.savedGUID {
+	if g == p.savedGUID || !p.lease.valid() {
 		return
 	}
 	s, err := p.c.st.GetSession(ctx, p.agentID)
-	if err != nil {
+	p.c.observeStore(err)
+	if err != nil || s.State != store.SessionActive || s.GUID != p.savedGUID {
 		return
 	}
-	s.GUID, s.Revision = g, 0
-	if _, err := p.c.st.PutSession(ctx, s); err == nil {
+	s.GUID = g
+	_, err = p.c.st.PutSession(ctx, s)
+	p.c.observeStore(err)
+	if err == nil {
 		p.savedGUID = g
 	}
 }
@@ -188,6 +284,7 @@ func (p *poller) saveGUID(ctx context.Context) {
 // session lost.
 func (p *poller) adoptStoredGUID(ctx context.Context) bool {
 	s, err := p.c.st.GetSession(ctx, p.agentID)
+	p.c.observeStore(err)
 	if err != nil || s.State != store.SessionActive || s.GUID == "" || s.GUID == p.connection().GUID() {
 		return false
 	}
@@ -198,18 +295,41 @@ func (p *poller) adoptStoredGUID(ctx context.Context) bool {
 	return true
 }
 
+// markLost records that the gateway no longer accepts the session this poller polled. The write
+// is conditional on the revision read: a session signed out meanwhile stays gone, and one
+// replaced by a newer sign-in (another GUID) is left alone.
 func (p *poller) markLost(ctx context.Context, reason string) {
 	c := p.c
-	c.log.Warn("agent session lost", "agent", p.agentID, "reason", reason)
-	if s, err := c.st.GetSession(ctx, p.agentID); err == nil {
-		s.State, s.LostReason, s.Revision = store.SessionLost, reason, 0
-		if _, err := c.st.PutSession(ctx, s); err != nil {
-			c.log.Error("recording a lost session", "agent", p.agentID, "err", err)
+	for range 3 {
+		s, err := c.st.GetSession(ctx, p.agentID)
+		c.observeStore(err)
+		if errors.Is(err, store.ErrNotFound) {
+			return // signed out, possibly through another replica: nothing was lost
 		}
+		if err != nil {
+			c.log.Error("recording a lost session", "agent", p.agentID, "err", err)
+			return
+		}
+		if s.State != store.SessionActive || (s.GUID != p.savedGUID && s.GUID != p.connection().GUID()) {
+			return
+		}
+		s.State, s.LostReason = store.SessionLost, reason
+		_, err = c.st.PutSession(ctx, s)
+		c.observeStore(err)
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			c.log.Error("recording a lost session", "agent", p.agentID, "err", err)
+			return
+		}
+		c.log.Warn("agent session lost", "agent", p.agentID, "reason", reason)
+		c.mu.Lock()
+		c.lost[p.agentID] = struct{}{}
+		c.updateSessionGaugesLocked()
+		c.mu.Unlock()
+		return
 	}
-	c.mu.Lock()
-	c.lost[p.agentID] = struct{}{}
-	c.mu.Unlock()
 }
 
 func (c *Core) updateSessionGaugesLocked() {

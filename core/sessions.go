@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -32,10 +33,12 @@ type SessionInfo struct {
 }
 
 // SignIn signs the agent in at the gateway (forcing when asked and needed), joins its skill
-// queues, records the session and starts its poller. Signing in an agent this bridge already
-// polls, with the same password, returns the held session without touching the gateway.
+// queues, records the session and starts its poller. Sign-ins, sign-outs and take-overs of one
+// agent are serialised across replicas through the store. Signing in an agent the store holds as
+// active, with the same password (checked against the stored keyed verifier), returns the held
+// session without touching the gateway, whichever replica polls it.
 func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) {
-	unlock, err := c.locks.lock(ctx, p.AgentID)
+	unlock, err := c.lockAgent(ctx, p.AgentID)
 	if err != nil {
 		return SessionInfo{}, err
 	}
@@ -43,8 +46,14 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 	if c.isClosed() {
 		return SessionInfo{}, ErrClosed
 	}
-	old := c.poller(p.AgentID)
-	if old != nil && old.samePassword(p.Password) {
+	verifier := c.passwordVerifier(p.AgentID, p.Password)
+	held, err := c.st.GetSession(ctx, p.AgentID)
+	c.observeStore(err)
+	switch {
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return SessionInfo{}, storeUnavailable(err)
+	case err == nil && held.State == store.SessionActive &&
+		subtle.ConstantTimeCompare([]byte(held.PasswordVerifier), []byte(verifier)) == 1:
 		return c.GetSession(ctx, p.AgentID)
 	}
 
@@ -59,23 +68,26 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 	if err != nil {
 		return SessionInfo{}, err
 	}
-	if err := conn.ResetSkills(ctx, len(p.SkillIDs) == 0, p.SkillIDs); err != nil {
-		// Do not leave an agent signed in at the gateway that nobody polls: it would hold the
-		// agent's seat until the gateway's two-minute heartbeat timeout.
+	// Do not leave an agent signed in at the gateway that nobody polls: it would hold the agent's
+	// seat until the gateway's two-minute heartbeat timeout.
+	undo := func(why string) {
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if lerr := conn.SignOut(cleanup); lerr != nil {
-			c.log.Warn("sign-out after failed skill reset", "agent", p.AgentID, "err", lerr)
+			c.log.Warn("sign-out after a failed sign-in", "agent", p.AgentID, "after", why, "err", lerr)
 		}
+	}
+	if err := conn.ResetSkills(ctx, len(p.SkillIDs) == 0, p.SkillIDs); err != nil {
+		undo("skill reset")
 		return SessionInfo{}, err
 	}
-	if old != nil { // a forced sign-in replaced the GUID the old poller used
+	if old := c.poller(p.AgentID); old != nil { // a forced sign-in replaced the GUID it used
 		old.stop()
 	}
 	s := store.Session{
 		AgentID: p.AgentID, GUID: conn.GUID(), Cookie: conn.Cookie(),
 		PhoneNumber: p.PhoneNumber, SkillIDs: p.SkillIDs, State: store.SessionActive,
-		SignedInAt: time.Now().UTC(), PasswordExpiresInDays: -1,
+		SignedInAt: time.Now().UTC(), PasswordExpiresInDays: -1, PasswordVerifier: verifier,
 	}
 	if res != nil {
 		s.VoiceEnabled = len(res.MediaType) > 0 && res.MediaType[0] == 'T'
@@ -85,10 +97,13 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 			s.PasswordExpiresInDays = int32(d)
 		}
 	}
-	if s, err = c.st.PutSession(ctx, s); err != nil {
-		return SessionInfo{}, err
+	if s, err = c.putOver(ctx, s); err != nil {
+		undo("storing the session")
+		return SessionInfo{}, storeUnavailable(err)
 	}
-	if err := c.startPoller(s, conn, passwordHash(p.Password)); err != nil {
+	// Another replica may poll the agent (its lease is live): it adopts the new GUID from the
+	// store as soon as the gateway refuses the old one.
+	if err := c.startPoller(s, conn); err != nil && !errors.Is(err, ErrPolledElsewhere) {
 		return SessionInfo{}, err
 	}
 	view, _ := c.hub.view(p.AgentID)
@@ -100,6 +115,32 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 	return SessionInfo{Session: s, View: view}, nil
 }
 
+// putOver writes a session that replaces whatever the store holds for the agent. The caller
+// holds the agent's cross-replica lock, so only pollers write meanwhile (a rotated GUID, LOST);
+// the write is conditional on the revision read, and repeated when one of them got in between.
+func (c *Core) putOver(ctx context.Context, s store.Session) (store.Session, error) {
+	for {
+		cur, err := c.st.GetSession(ctx, s.AgentID)
+		c.observeStore(err)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			s.Revision = 0 // no session to overwrite: the lock keeps other sign-ins out
+		case err != nil:
+			return s, err
+		default:
+			s.Revision = cur.Revision
+		}
+		out, err := c.st.PutSession(ctx, s)
+		c.observeStore(err)
+		if !errors.Is(err, store.ErrConflict) {
+			return out, err
+		}
+		if ctx.Err() != nil {
+			return s, ctx.Err()
+		}
+	}
+}
+
 var initialViewState = map[gatewayclient.InitialStatus]AgentState{
 	0: StateIdle, gatewayclient.StatusIdle: StateIdle, gatewayclient.StatusBusy: StateBusy, gatewayclient.StatusWork: StateWrapUp,
 }
@@ -108,18 +149,21 @@ var initialViewState = map[gatewayclient.InitialStatus]AgentState{
 // progress), stops its poller and forgets the session. An agent the gateway already considers
 // signed out is simply forgotten.
 func (c *Core) SignOut(ctx context.Context, agentID string, force bool) error {
-	unlock, err := c.locks.lock(ctx, agentID)
+	unlock, err := c.lockAgent(ctx, agentID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
 	s, err := c.st.GetSession(ctx, agentID)
+	c.observeStore(err)
 	if errors.Is(err, store.ErrNotFound) {
 		return ErrNoSession
 	}
 	if err != nil {
-		return err
+		return storeUnavailable(err)
 	}
+	// A poller on another replica sees the agent signed out, finds no session in the store, and
+	// stops without recording anything.
 	p := c.poller(agentID)
 	var conn AgentConn
 	if p != nil {
@@ -144,7 +188,8 @@ func (c *Core) SignOut(ctx context.Context, agentID string, force bool) error {
 		p.stop()
 	}
 	if err := c.st.DeleteSession(ctx, agentID); err != nil {
-		return err
+		c.observeStore(err)
+		return storeUnavailable(err)
 	}
 	c.mu.Lock()
 	delete(c.lost, agentID)
@@ -197,53 +242,15 @@ func (c *Core) ListSessions(ctx context.Context, pageToken string, pageSize int)
 // ErrBadPageToken is returned for a page token this bridge did not issue.
 var ErrBadPageToken = errors.New("page_token is not a token issued by this bridge")
 
-// resumeSessions restarts pollers for active sessions in the store that no live replica polls.
-func (c *Core) resumeSessions(ctx context.Context) error {
-	after := ""
-	for {
-		ss, err := c.st.ListSessions(ctx, after, 500)
-		if err != nil {
-			return err
-		}
-		if len(ss) == 0 {
-			return nil
-		}
-		for _, s := range ss {
-			if s.State != store.SessionActive || c.poller(s.AgentID) != nil {
-				continue
-			}
-			// No password is known for a resumed session, so a later SignIn goes to the gateway.
-			if err := c.startPoller(s, c.gw.Resume(s.AgentID, s.GUID, s.Cookie), [32]byte{}); err != nil {
-				c.log.Warn("resuming a stored session", "agent", s.AgentID, "err", err)
-			}
-		}
-		after = ss[len(ss)-1].AgentID
-	}
-}
-
-// passwordSalt keys the in-memory password hashes used only to recognise a repeated sign-in;
-// it never leaves the process, so the hashes are useless to anyone who reads them elsewhere.
-var passwordSalt = func() []byte {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return b
-}()
-
-func passwordHash(pw string) [32]byte {
-	h := sha256.New()
-	h.Write(passwordSalt)
-	h.Write([]byte(pw))
-	var out [32]byte
-	copy(out[:], h.Sum(nil))
-	return out
-}
-
-func (p *poller) samePassword(pw string) bool {
-	if p.pwHash == ([32]byte{}) {
-		return false
-	}
-	h := passwordHash(pw)
-	return subtle.ConstantTimeCompare(h[:], p.pwHash[:]) == 1
+// passwordVerifier is what the store keeps to recognise a repeated sign-in with the same
+// password: an HMAC keyed with PasswordVerifierKey, which is never stored, over the agent id and
+// the password. Without the key it reveals nothing about the password.
+func (c *Core) passwordVerifier(agentID, password string) string {
+	m := hmac.New(sha256.New, c.opts.PasswordVerifierKey)
+	m.Write([]byte(agentID))
+	m.Write([]byte{0})
+	m.Write([]byte(password))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 func randomID() string {
