@@ -55,8 +55,8 @@ type Options struct {
 	// with the same password on any replica. Empty: a random key per process, so the rule holds
 	// only on the replica (and run) that signed the agent in. The password itself is never stored.
 	PasswordVerifierKey []byte
-	Logger   *slog.Logger
-	Metrics  *Metrics
+	Logger              *slog.Logger
+	Metrics             *Metrics
 }
 
 func (o *Options) setDefaults() {
