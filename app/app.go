@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,9 +80,19 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		return nil, fmt.Errorf("gateway client: %w", err)
 	}
 	a.store = memory.New(memory.Options{Retention: store.Retention{MaxEvents: cfg.RetentionEvents, MaxAge: cfg.RetentionAge}})
+	var verifierKey []byte
+	if cfg.PasswordVerifierKeyFile != "" {
+		b, rerr := os.ReadFile(cfg.PasswordVerifierKeyFile)
+		if rerr != nil {
+			return nil, fmt.Errorf("-password-verifier-key-file: %w", rerr)
+		}
+		verifierKey = []byte(strings.TrimSpace(string(b)))
+	}
 	a.core, err = core.New(core.ClientGateway{Client: a.client}, a.store, core.Options{
 		PollPause: cfg.PollPause, SubscriberBuffer: cfg.SubscriberBuffer, Heartbeat: cfg.Heartbeat,
 		IdempotencyTTL: cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
+		ReplicaID: cfg.ReplicaID, LeaseTTL: cfg.LeaseTTL, TakeoverInterval: cfg.TakeoverInterval,
+		PasswordVerifierKey: verifierKey,
 	})
 	if err != nil {
 		return nil, err
@@ -96,7 +108,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		}
 	}
 	a.server, err = server.New(server.Config{Core: a.core, Logger: log, Registry: reg, Details: details,
-		ShutdownTimeout: cfg.ShutdownTimeout, TracerProvider: tp})
+		ShutdownTimeout: cfg.ShutdownTimeout, TracerProvider: tp,
+		MaxConnectionAge: cfg.MaxConnectionAge, MaxConnectionAgeGrace: cfg.MaxConnectionAgeGrace})
 	if err != nil {
 		return nil, err
 	}

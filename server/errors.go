@@ -63,6 +63,10 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 		return withInfo(codes.FailedPrecondition, err.Error(), "AWAIT_NEEDS_SESSION", nil)
 	case errors.Is(err, core.ErrPolledElsewhere):
 		return withInfo(codes.Aborted, err.Error(), "POLLED_BY_OTHER_REPLICA", nil)
+	case errors.Is(err, core.ErrOutcomeUnknown):
+		return withInfo(codes.Unknown, err.Error(), "OUTCOME_UNKNOWN", nil)
+	case errors.Is(err, core.ErrStoreUnavailable):
+		return withInfo(codes.Unavailable, core.ErrStoreUnavailable.Error(), "STORE_UNAVAILABLE", nil)
 	case errors.Is(err, core.ErrClosed):
 		return withInfo(codes.Unavailable, err.Error(), "SHUTTING_DOWN", nil)
 	case errors.Is(err, context.DeadlineExceeded):

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -80,6 +81,15 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 
 func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	body := map[string]any{"status": "SERVING", "details": s.cfg.Details}
+	if s.cfg.Core != nil {
+		// A store outage does not stop this replica (pollers buffer); it is reported, not fatal.
+		st := s.cfg.Core.StoreStatus()
+		store := map[string]any{"up": st.Up, "buffered_events": st.BufferedEvents}
+		if !st.Up {
+			store["down_since"] = st.DownSince.UTC().Format(time.RFC3339Nano)
+		}
+		body["store"] = store
+	}
 	code := http.StatusOK
 	if !s.isReady() {
 		body["status"], code = "NOT_SERVING", http.StatusServiceUnavailable

@@ -24,6 +24,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
+	"google.golang.org/grpc/keepalive"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/test/bufconn"
@@ -46,6 +47,11 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// TracerProvider receives a span per RPC (REST calls included); nil turns tracing off.
 	TracerProvider trace.TracerProvider
+	// MaxConnectionAge ends each client connection (GOAWAY) after this long, so clients behind a
+	// load balancer spread over replicas again after one joins; MaxConnectionAgeGrace then bounds
+	// the RPCs still running on it (streams end UNAVAILABLE and resume from their cursor).
+	// Zero: 15 min and 1 min.
+	MaxConnectionAge, MaxConnectionAgeGrace time.Duration
 }
 
 // Server is the gRPC server plus the HTTP handler that serves REST, /healthz, /metrics and
@@ -74,6 +80,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	if cfg.MaxConnectionAge <= 0 {
+		cfg.MaxConnectionAge = 15 * time.Minute
+	}
+	if cfg.MaxConnectionAgeGrace <= 0 {
+		cfg.MaxConnectionAgeGrace = time.Minute
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, health: health.NewServer()}
 	s.stopping, s.stop = context.WithCancel(context.Background())
@@ -105,6 +117,14 @@ func New(cfg Config) (*Server, error) {
 		// trip, so the pool is sized for concurrent calls rather than cores; RPCs beyond it,
 		// and long event streams, get a goroutine of their own as before.
 		grpc.NumStreamWorkers(streamWorkers),
+		// Keepalive pings find dead peers (a replica killed behind a NAT or load balancer) that
+		// TCP alone notices only after minutes; the policy lets clients ping as often as every
+		// 10 s, idle or not, without being cut off for it.
+		grpc.KeepaliveParams(keepalive.ServerParameters{
+			Time: 30 * time.Second, Timeout: 10 * time.Second,
+			MaxConnectionAge: cfg.MaxConnectionAge, MaxConnectionAgeGrace: cfg.MaxConnectionAgeGrace,
+		}),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.ChainUnaryInterceptor(
 			recovery.UnaryServerInterceptor(rec), // outermost: also catches interceptor panics
 			unaryRequestID,
