@@ -90,7 +90,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	}
 	a.core, err = core.New(core.ClientGateway{Client: a.client}, a.store, core.Options{
 		PollPause: cfg.PollPause, SubscriberBuffer: cfg.SubscriberBuffer, Heartbeat: cfg.Heartbeat,
-		IdempotencyTTL: cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
+		HeartbeatWindow: cfg.GatewayHeartbeat,
+		IdempotencyTTL:  cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
 		ReplicaID: cfg.ReplicaID, LeaseTTL: cfg.LeaseTTL, TakeoverInterval: cfg.TakeoverInterval,
 		PasswordVerifierKey: verifierKey,
 	})

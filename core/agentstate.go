@@ -29,6 +29,13 @@ type AgentView struct {
 	ActiveCalls []string // call ids the agent is part of, oldest first
 	LastSeq     uint64
 	LastCursor  string // cursor of the agent's newest event
+
+	// Session is the session state the agent's latest session change set (0: signed out), and
+	// LostReason its detail when LOST; meaningful only when SessionKnown, that is when the log
+	// holds a session change (logs written before session changes existed hold none).
+	Session      store.SessionState
+	LostReason   string
+	SessionKnown bool
 }
 
 // apply folds one event into the view. It mirrors the CC-Gateway event semantics of the
@@ -36,6 +43,14 @@ type AgentView struct {
 func (v *AgentView) apply(ev *store.Event) {
 	v.LastSeq = ev.Seq
 	switch ev.Type {
+	case SessionChangeType:
+		// Every session starts from nothing, and a lost or ended one keeps nothing of the old.
+		ch, _ := decodeChange(ev)
+		v.State, v.ActiveCalls = StateUnknown, nil
+		v.Session, v.SessionKnown, v.LostReason = ch.State, true, ""
+		if ch.State == store.SessionLost {
+			v.LostReason = ch.Detail
+		}
 	case "AgentOther_InService":
 		v.ActiveCalls = nil
 	case "AgentOther_ShutdownService":
@@ -84,6 +99,15 @@ func (v *AgentView) dropCall(id string) {
 		// agent is between calls, which clients see as idle-pending.
 		v.State = StateIdle
 	}
+}
+
+// forSession is the view as a session in state st shows it: a LOST session has no state and no
+// calls, even before its session change reached the view.
+func (v AgentView) forSession(st store.SessionState) AgentView {
+	if st == store.SessionLost {
+		v.State, v.ActiveCalls = StateUnknown, nil
+	}
+	return v
 }
 
 func (v AgentView) clone() AgentView {

@@ -18,7 +18,8 @@ type CommandOptions struct {
 	// Await makes the command wait, within its deadline, for the correlated asynchronous result.
 	Await bool
 	// PassThroughGUID runs the command with a GUID supplied by the caller for an agent whose
-	// session is held elsewhere. Such a call has no event feed, so it cannot Await.
+	// session is held elsewhere (refused for an agent this bridge holds). Such a call has no
+	// event feed, so it cannot Await.
 	PassThroughGUID string
 }
 
@@ -183,13 +184,19 @@ func (c *Core) TransferSession(ctx context.Context, p TransferParams) (TransferR
 	})
 }
 
-// connFor picks the connection a command goes out on: the caller's pass-through GUID, or the
-// session this bridge holds (its poller's connection, or the stored GUID when another replica
-// polls the agent).
+// connFor picks the connection a command goes out on: the caller's pass-through GUID for an
+// agent the bridge does not hold, or the session this bridge holds (its poller's connection,
+// or the stored GUID when another replica polls the agent).
 func (c *Core) connFor(ctx context.Context, agentID string, o CommandOptions) (AgentConn, error) {
 	if o.PassThroughGUID != "" {
 		if o.Await {
 			return nil, ErrAwaitNeedsFeed
+		}
+		switch _, err := c.st.GetSession(ctx, agentID); {
+		case err == nil:
+			return nil, ErrPassThroughForHeldAgent
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
 		}
 		return c.gw.Resume(agentID, o.PassThroughGUID, ""), nil
 	}

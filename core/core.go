@@ -24,6 +24,14 @@ type Options struct {
 	// BackoffMin/BackoffMax bound the jittered exponential backoff after a failed poll
 	// (defaults 100 ms / 10 s).
 	BackoffMin, BackoffMax time.Duration
+	// HeartbeatWindow is how long the gateway keeps an agent signed in without a poll (its
+	// heartbeat; default 120 s, the gateway's documented value). An agent the bridge could not
+	// poll for this long is LOST.
+	HeartbeatWindow time.Duration
+	// LostConfirm is how long the gateway must keep refusing an agent's polls (GUID refused, not
+	// signed in) before the bridge declares the session LOST (default a quarter of
+	// HeartbeatWindow, so re-polls still fall inside the gateway's window).
+	LostConfirm time.Duration
 	// SubscriberBuffer is how many events a stream may fall behind before it is cut off with
 	// RESOURCE_EXHAUSTED (default 4096).
 	SubscriberBuffer int
@@ -68,6 +76,8 @@ func (o *Options) setDefaults() {
 	def(&o.PollPause, 200*time.Millisecond)
 	def(&o.BackoffMin, 100*time.Millisecond)
 	def(&o.BackoffMax, 10*time.Second)
+	def(&o.HeartbeatWindow, 120*time.Second)
+	def(&o.LostConfirm, o.HeartbeatWindow/4)
 	def(&o.Heartbeat, 15*time.Second)
 	def(&o.IdempotencyTTL, 10*time.Minute)
 	def(&o.AwaitDefault, 30*time.Second)

@@ -21,6 +21,9 @@ var (
 	// ErrAwaitNeedsFeed: await_outcome needs the agent's event feed, which a pass-through call
 	// (GUID supplied by the caller) does not have.
 	ErrAwaitNeedsFeed = errors.New("await_outcome needs a session held by the bridge; pass-through calls have no event feed")
+	// ErrPassThroughForHeldAgent: a pass-through GUID came for an agent whose session this bridge
+	// holds; the bridge's own GUID is the one that works, and pass-through must not replace it.
+	ErrPassThroughForHeldAgent = errors.New("x-ccgw-guid pass-through is only for agents whose session the bridge does not hold; this one's session is held here: leave the GUID out")
 	// ErrClosed: the core is shutting down.
 	ErrClosed = errors.New("the bridge is shutting down")
 	// ErrStoreUnavailable: the shared store did not answer; nothing was changed at the gateway

@@ -32,7 +32,8 @@ type hub struct {
 	all     map[*subscriber]struct{}
 	waiters map[string]map[*waiter]struct{}
 
-	wake chan struct{}
+	wake     chan struct{}
+	progress chan struct{} // closed and replaced whenever pos advances (see waitFor)
 }
 
 type subscriber struct {
@@ -43,7 +44,7 @@ type subscriber struct {
 }
 
 func (s *subscriber) wants(eventType string) bool {
-	if s.types == nil {
+	if s.types == nil || eventType == SessionChangeType { // session changes pass every filter
 		return true
 	}
 	_, ok := s.types[eventType]
@@ -59,11 +60,12 @@ type waiter struct {
 func newHub(st store.Events, log *slog.Logger, m *Metrics) *hub {
 	return &hub{
 		st: st, log: log, metrics: m, batch: 512,
-		views:   map[string]*AgentView{},
-		byAgent: map[string]map[*subscriber]struct{}{},
-		all:     map[*subscriber]struct{}{},
-		waiters: map[string]map[*waiter]struct{}{},
-		wake:    make(chan struct{}, 1),
+		views:    map[string]*AgentView{},
+		byAgent:  map[string]map[*subscriber]struct{}{},
+		all:      map[*subscriber]struct{}{},
+		waiters:  map[string]map[*waiter]struct{}{},
+		wake:     make(chan struct{}, 1),
+		progress: make(chan struct{}),
 	}
 }
 
@@ -157,6 +159,8 @@ func (h *hub) catchUp(ctx context.Context) error {
 		for i := range logged {
 			h.dispatch(&logged[i], now)
 		}
+		close(h.progress)
+		h.progress = make(chan struct{})
 		h.mu.Unlock()
 	}
 }
@@ -297,6 +301,23 @@ func (h *hub) addWaiter(agent string, types ...string) (*waiter, func()) {
 			delete(h.waiters, agent)
 		}
 		h.mu.Unlock()
+	}
+}
+
+// waitFor returns once every event up to pos has been dispatched, or when ctx ends.
+func (h *hub) waitFor(ctx context.Context, pos uint64) {
+	for {
+		h.mu.Lock()
+		done, ch := h.pos >= pos, h.progress
+		h.mu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 

@@ -28,6 +28,9 @@ type Metrics struct {
 	EventsBuffered prometheus.Gauge
 	EventsUnstored prometheus.Counter
 	Adoptions      prometheus.Counter
+	GatewayUp         *prometheus.GaugeVec // no labels: absent until the first gateway call
+
+	reach reachability
 }
 
 // NewMetrics creates the instruments and registers them with reg.
@@ -75,10 +78,20 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Adoptions: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "ccgw_sessions_adopted_total", Help: "Stored sessions this replica started polling without a new sign-in (start, takeover after a lease expired or was released).",
 		}),
+		GatewayUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "ccgw_gateway_up", Help: "1 when the CC-Gateway answered the bridge's latest call, 0 when that call got no usable answer (absent before the first call).",
+		}, nil),
+	}
+	m.reach.onState = func(s GatewayState) {
+		up := 0.0
+		if s == GatewayReachable {
+			up = 1
+		}
+		m.GatewayUp.WithLabelValues().Set(up)
 	}
 	m.StoreUp.Set(1)
 	reg.MustRegister(m.Sessions, m.Pollers, m.Subscribers, m.SubscribersCutOff, m.Events,
-		m.DispatchLag, m.GatewayCalls, m.GatewayLatency, m.PollErrors,
+		m.DispatchLag, m.GatewayCalls, m.GatewayLatency, m.PollErrors, m.GatewayUp,
 		m.StoreUp, m.EventsBuffered, m.EventsUnstored, m.Adoptions)
 	return m
 }
@@ -95,6 +108,7 @@ func (m *Metrics) ObserveGatewayCall(ci gatewayclient.CallInfo) {
 	}
 	m.GatewayCalls.WithLabelValues(ci.Op, rc).Inc()
 	m.GatewayLatency.WithLabelValues(ci.Op).Observe(ci.Duration.Seconds())
+	m.reach.observe(ci)
 }
 
 func (m *Metrics) observeDispatch(ev *store.Event, now time.Time) {

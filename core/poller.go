@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +22,7 @@ type poller struct {
 	connMu     sync.Mutex // conn is replaced by adoptStoredGUID while commands read it
 	conn       AgentConn
 	savedGUID  string // the GUID the store holds, as far as this poller knows
-	signingOut atomic.Bool
+	handingOver atomic.Bool // a sign-out or forced sign-in is in flight: refusals are expected
 	lease      *heldLease
 
 	// pending holds events taken from the gateway that the store has not accepted yet (an
@@ -86,6 +87,7 @@ func (c *Core) startPoller(s store.Session, conn AgentConn) error {
 	delete(c.lost, s.AgentID)
 	c.updateSessionGaugesLocked()
 	c.mu.Unlock()
+	c.m.Pollers.Inc() // here, not in run: the gauge is right as soon as the sign-in returns
 	go p.run(ctx, flushCtx)
 	return nil
 }
@@ -123,7 +125,6 @@ const stopGrace = 2 * time.Second
 
 func (p *poller) run(ctx, flushCtx context.Context) {
 	c := p.c
-	c.m.Pollers.Inc()
 	defer func() {
 		p.flushCancel()
 		c.m.Pollers.Dec()
@@ -139,10 +140,10 @@ func (p *poller) run(ctx, flushCtx context.Context) {
 		c.mu.Unlock()
 		close(p.done)
 	}()
-	lost := p.poll(ctx)
+	lost, detail := p.poll(ctx)
 	p.flushPending(flushCtx)
-	if lost != "" {
-		p.markLost(flushCtx, lost)
+	if lost != ChangeUnknown {
+		p.markLost(flushCtx, lost, detail)
 	}
 	if ctx.Err() != nil && !p.lease.valid() {
 		if r := p.lease.lostReason(); r != "released" {
@@ -151,11 +152,13 @@ func (p *poller) run(ctx, flushCtx context.Context) {
 	}
 }
 
-// poll polls until ctx ends or the session is over; it returns why the session was lost ("" when
-// it was not).
-func (p *poller) poll(ctx context.Context) (lostReason string) {
+// poll polls until ctx ends or the session is over; it returns why the session was lost
+// (ChangeUnknown when it was not).
+func (p *poller) poll(ctx context.Context) (lost ChangeReason, detail string) {
 	c := p.c
 	bo := gatewayclient.Backoff{Min: c.opts.BackoffMin, Max: c.opts.BackoffMax}
+	heartbeat := time.Now() // the last poll the gateway answered: its heartbeat for the agent
+	var refused time.Time   // when the current run of refused polls began; zero: none
 	for ctx.Err() == nil {
 		if len(p.pending) > 0 && !p.flush(ctx) && len(p.pending) >= c.opts.EventBuffer {
 			// The store is down and the buffer full: stop taking events from the gateway, which
@@ -163,39 +166,69 @@ func (p *poller) poll(ctx context.Context) (lostReason string) {
 			sleep(ctx, bo.Next())
 			continue
 		}
-		ev, err := p.connection().Poll(ctx)
+		// A poll still unanswered when the gateway's heartbeat window closes cannot keep the
+		// agent signed in any more, so it is not waited for past that point.
+		pollCtx, cancel := context.WithDeadline(ctx, heartbeat.Add(c.opts.HeartbeatWindow))
+		ev, err := p.connection().Poll(pollCtx)
+		cancel()
 		if ctx.Err() != nil {
-			if ev != nil { // answered as the poll was cut: keep it
+			if err == nil && ev != nil { // answered as the poll was cut: keep it
 				p.buffer(ev)
 			}
-			return ""
+			return ChangeUnknown, ""
 		}
 		p.saveGUID(ctx)
 		switch {
-		case err != nil && p.signingOut.Load():
+		case err != nil && p.handingOver.Load():
 			sleep(ctx, c.opts.PollPause)
+		case err != nil && time.Since(heartbeat) >= c.opts.HeartbeatWindow:
+			return ChangeHeartbeatExpired, fmt.Sprintf(
+				"the bridge could not poll the gateway for the agent for %v, the gateway's heartbeat window: the gateway has signed the agent out", c.opts.HeartbeatWindow)
 		case err != nil && (gatewayclient.IsNotSignedIn(err) || gatewayclient.IsGUIDInvalid(err)):
-			if p.adoptStoredGUID(ctx) {
+			switch p.adoptStoredGUID(ctx) {
+			case guidAdopted:
 				continue
+			case sessionGone:
+				return ChangeUnknown, "" // signed out through another replica: nothing to record
 			}
-			return "the gateway no longer accepts the session: " + err.Error()
+			// One refusal may be passing (a GUID race, a gateway node switching over): the
+			// session is lost only if the gateway keeps refusing for LostConfirm. Re-polls go out
+			// with backoff meanwhile, well inside the heartbeat window.
+			if refused.IsZero() {
+				refused = time.Now()
+			}
+			if time.Since(refused) >= c.opts.LostConfirm {
+				reason, what := ChangeGUIDRefused, "refused the session's GUID"
+				if gatewayclient.IsNotSignedIn(err) {
+					reason, what = ChangeNotSignedIn, "said the agent is not signed in"
+				}
+				return reason, fmt.Sprintf("the gateway %s on every poll for %v (last answer: %v)", what, c.opts.LostConfirm, err)
+			}
+			c.log.Warn("event poll refused; confirming before declaring the session lost", "agent", p.agentID, "err", err)
+			sleep(ctx, min(bo.Next(), c.opts.LostConfirm/4))
 		case err != nil:
 			c.m.PollErrors.Inc()
 			c.log.Warn("event poll failed; retrying", "agent", p.agentID, "err", err)
 			sleep(ctx, bo.Next())
-		case ev == nil:
-			bo.Reset()
-			sleep(ctx, c.opts.PollPause)
 		default:
+			heartbeat, refused = time.Now(), time.Time{}
 			bo.Reset()
+			if ev == nil {
+				sleep(ctx, c.opts.PollPause)
+				continue
+			}
+			if ev.Type == SessionChangeType {
+				c.log.Warn("dropped a gateway event posing as a bridge session change", "agent", p.agentID)
+				continue
+			}
 			p.buffer(ev)
 			p.flush(ctx)
-			if ev.Type == "AgentOther_ShutdownService" && !p.signingOut.Load() {
-				return "signed out by the gateway (AgentOther_ShutdownService)"
+			if ev.Type == "AgentOther_ShutdownService" && !p.handingOver.Load() {
+				return ChangeSignedOutByGateway, "signed out by the gateway (AgentOther_ShutdownService)"
 			}
 		}
 	}
-	return ""
+	return ChangeUnknown, ""
 }
 
 func (p *poller) buffer(ev *gatewayclient.Event) {
@@ -279,57 +312,83 @@ func (p *poller) saveGUID(ctx context.Context) {
 	}
 }
 
-// adoptStoredGUID handles a GUID the gateway refuses: if the store holds a newer GUID (a forced
-// sign-in through another replica), the poller continues with it instead of declaring the
-// session lost.
-func (p *poller) adoptStoredGUID(ctx context.Context) bool {
+type storedGUID int
+
+const (
+	guidUnchanged storedGUID = iota // the store holds the GUID the gateway refused (or did not answer)
+	guidAdopted                     // the store held a newer GUID; the poller continues with it
+	sessionGone                     // the store holds no active session: signed out elsewhere
+)
+
+// adoptStoredGUID handles a GUID the gateway refuses by asking the store: a newer GUID (a
+// forced sign-in through another replica) is adopted instead of declaring the session lost, and
+// a session deleted or no longer active (a sign-out elsewhere) ends the poller at once.
+func (p *poller) adoptStoredGUID(ctx context.Context) storedGUID {
 	s, err := p.c.st.GetSession(ctx, p.agentID)
 	p.c.observeStore(err)
-	if err != nil || s.State != store.SessionActive || s.GUID == "" || s.GUID == p.connection().GUID() {
-		return false
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return sessionGone
+	case err != nil:
+		return guidUnchanged
+	case s.State != store.SessionActive:
+		return sessionGone
+	case s.GUID == "" || s.GUID == p.connection().GUID():
+		return guidUnchanged
 	}
 	p.connMu.Lock()
 	p.conn = p.c.gw.Resume(p.agentID, s.GUID, s.Cookie)
 	p.connMu.Unlock()
 	p.savedGUID = s.GUID
-	return true
+	return guidAdopted
 }
 
-// markLost records that the gateway no longer accepts the session this poller polled. The write
-// is conditional on the revision read: a session signed out meanwhile stays gone, and one
-// replaced by a newer sign-in (another GUID) is left alone.
-func (p *poller) markLost(ctx context.Context, reason string) {
+// markLost records that the gateway no longer accepts the session this poller polled, and logs
+// the change. The write is conditional on the revision read: a session signed out meanwhile
+// stays gone, and one replaced by a newer sign-in (another GUID) is left alone.
+func (p *poller) markLost(ctx context.Context, reason ChangeReason, detail string) {
 	c := p.c
-	for range 3 {
+	bo := gatewayclient.Backoff{Min: c.opts.BackoffMin, Max: c.opts.BackoffMax}
+	for {
 		s, err := c.st.GetSession(ctx, p.agentID)
 		c.observeStore(err)
 		if errors.Is(err, store.ErrNotFound) {
 			return // signed out, possibly through another replica: nothing was lost
 		}
-		if err != nil {
-			c.log.Error("recording a lost session", "agent", p.agentID, "err", err)
-			return
+		if err == nil {
+			if s.State != store.SessionActive || (s.GUID != p.savedGUID && s.GUID != p.connection().GUID()) {
+				return
+			}
+			s.State, s.LostReason = store.SessionLost, detail
+			_, err = c.st.PutSession(ctx, s)
+			c.observeStore(err)
+			if err == nil {
+				break
+			}
 		}
-		if s.State != store.SessionActive || (s.GUID != p.savedGUID && s.GUID != p.connection().GUID()) {
-			return
+		if !errors.Is(err, store.ErrConflict) {
+			c.log.Error("recording a lost session failed; retrying", "agent", p.agentID, "err", err)
+			if !sleep(ctx, bo.Next()) {
+				return
+			}
 		}
-		s.State, s.LostReason = store.SessionLost, reason
-		_, err = c.st.PutSession(ctx, s)
-		c.observeStore(err)
-		if errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			c.log.Error("recording a lost session", "agent", p.agentID, "err", err)
-			return
-		}
-		c.log.Warn("agent session lost", "agent", p.agentID, "reason", reason)
-		c.mu.Lock()
-		c.lost[p.agentID] = struct{}{}
-		c.updateSessionGaugesLocked()
-		c.mu.Unlock()
-		return
 	}
+	c.log.Warn("agent session lost", "agent", p.agentID, "reason", detail)
+	for {
+		_, err := c.logChange(ctx, p.agentID, SessionChange{State: store.SessionLost, Reason: reason, Detail: detail})
+		c.observeStore(err)
+		if err == nil {
+			break
+		}
+		c.log.Error("logging a lost session failed; retrying", "agent", p.agentID, "err", err)
+		if !sleep(ctx, bo.Next()) {
+			break
+		}
+	}
+	c.mu.Lock()
+	c.lost[p.agentID] = struct{}{}
+	c.updateSessionGaugesLocked()
+	c.mu.Unlock()
 }
 
 func (c *Core) updateSessionGaugesLocked() {

@@ -260,8 +260,23 @@ func TestStoredSessionTheGatewayRefusesBecomesLost(t *testing.T) {
 		return err == nil && s.State == store.SessionLost
 	})
 	s, _ := r.core.GetSession(ctx, "1001")
-	if !strings.Contains(s.LostReason, "no longer accepts") {
+	if !strings.Contains(s.LostReason, "not signed in") {
 		t.Fatalf("lost reason %q", s.LostReason)
+	}
+	// The loss is on the agent's stream, as a session change.
+	evs, err := cl.st.Read(ctx, []string{"1001"}, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var change *core.SessionChange
+	for i := range evs {
+		l := core.Logged{Event: evs[i]}
+		if ch, ok := l.SessionChange(); ok {
+			change = &ch
+		}
+	}
+	if change == nil || change.State != store.SessionLost || change.Reason != core.ChangeNotSignedIn {
+		t.Fatalf("session change in the log: %+v (events %d)", change, len(evs))
 	}
 	if n := r.calls.op("login") + r.calls.op("forceLogin"); n != 0 {
 		t.Fatalf("adoption signed in %d times; it must only resume", n)

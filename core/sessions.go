@@ -5,10 +5,11 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -32,11 +33,18 @@ type SessionInfo struct {
 	View AgentView
 }
 
-// SignIn signs the agent in at the gateway (forcing when asked and needed), joins its skill
-// queues, records the session and starts its poller. Sign-ins, sign-outs and take-overs of one
-// agent are serialised across replicas through the store. Signing in an agent the store holds as
-// active, with the same password (checked against the stored keyed verifier), returns the held
-// session without touching the gateway, whichever replica polls it.
+// ErrHeldWithOtherRequest: the bridge holds an active session for the agent that another
+// request started (other password or settings), and the caller did not ask to force.
+var ErrHeldWithOtherRequest = errors.New("the bridge already holds a session for this agent, started by a different request; set force to replace it")
+
+// SignIn signs the agent in at the gateway, joins its skill queues, records the session, logs
+// a session change and starts the poller. Sign-ins, sign-outs and take-overs of one agent are
+// serialised across replicas through the store, and whether the agent is held is decided from
+// the store (an active session), whichever replica polls it. For a held agent it follows the
+// rules the contract gives (agent_session.proto, SignIn): the same request again returns the
+// held session without touching the gateway (recognised by the stored keyed verifier), another
+// request is refused with ErrHeldWithOtherRequest, and force replaces the held session through
+// the gateway's forced sign-in.
 func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) {
 	unlock, err := c.lockAgent(ctx, p.AgentID)
 	if err != nil {
@@ -46,48 +54,83 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 	if c.isClosed() {
 		return SessionInfo{}, ErrClosed
 	}
-	verifier := c.passwordVerifier(p.AgentID, p.Password)
-	held, err := c.st.GetSession(ctx, p.AgentID)
+	verifier := c.requestVerifier(p)
+	stored, err := c.st.GetSession(ctx, p.AgentID)
 	c.observeStore(err)
-	switch {
-	case err != nil && !errors.Is(err, store.ErrNotFound):
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return SessionInfo{}, storeUnavailable(err)
-	case err == nil && held.State == store.SessionActive &&
-		subtle.ConstantTimeCompare([]byte(held.PasswordVerifier), []byte(verifier)) == 1:
-		return c.GetSession(ctx, p.AgentID)
+	}
+	heldActive := err == nil && stored.State == store.SessionActive
+	if heldActive && !p.Force {
+		if !hmac.Equal([]byte(stored.RequestVerifier), []byte(verifier)) {
+			return SessionInfo{}, ErrHeldWithOtherRequest
+		}
+		return c.info(stored), nil
 	}
 
 	req := gatewayclient.SignInRequest{
 		Password: p.Password, PhoneNumber: p.PhoneNumber, Status: p.InitialState,
 		AutoAnswer: p.AutoAnswer, AutoEnterIdle: p.AutoEnterIdle, ReleasePhone: p.ReleasePhone,
 	}
-	conn, res, err := c.gw.SignIn(ctx, p.AgentID, req)
-	if gatewayclient.IsAlreadySignedIn(err) && p.Force {
+	var (
+		conn   AgentConn
+		res    *gatewayclient.SignInResult
+		reason = ChangeSignedIn
+	)
+	local := c.poller(p.AgentID)
+	if heldActive {
+		// The forced sign-in ends the held session at the gateway: its poller's refusals from
+		// here on are expected, not a sign of loss. A poller on another replica adopts the new
+		// GUID from the store when the gateway refuses the old one.
+		if local != nil {
+			local.handingOver.Store(true)
+			defer local.handingOver.Store(false)
+		}
 		conn, res, err = c.gw.ForceSignIn(ctx, p.AgentID, req)
+		reason = ChangeForcedSignIn
+	} else {
+		conn, res, err = c.gw.SignIn(ctx, p.AgentID, req)
+		if gatewayclient.IsAlreadySignedIn(err) && p.Force {
+			conn, res, err = c.gw.ForceSignIn(ctx, p.AgentID, req)
+			reason = ChangeForcedSignIn
+		}
 	}
 	if err != nil {
 		return SessionInfo{}, err
 	}
-	// Do not leave an agent signed in at the gateway that nobody polls: it would hold the agent's
-	// seat until the gateway's two-minute heartbeat timeout.
-	undo := func(why string) {
+	s, err := c.recordSignIn(ctx, p, conn, res, verifier)
+	if err != nil {
+		// Do not leave an agent signed in at the gateway that nobody polls: it would hold the
+		// agent's seat until the gateway's two-minute heartbeat timeout.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if lerr := conn.SignOut(cleanup); lerr != nil {
-			c.log.Warn("sign-out after a failed sign-in", "agent", p.AgentID, "after", why, "err", lerr)
+			c.log.Warn("sign-out after a failed sign-in", "agent", p.AgentID, "err", lerr)
 		}
+		return SessionInfo{}, storeUnavailable(err)
 	}
-	if err := conn.ResetSkills(ctx, len(p.SkillIDs) == 0, p.SkillIDs); err != nil {
-		undo("skill reset")
+	if local != nil {
+		local.stop() // before the change is logged: no event of the old session may follow it
+	}
+	if _, err := c.logChange(ctx, p.AgentID, SessionChange{State: store.SessionActive, Reason: reason}); err != nil {
+		c.observeStore(err)
+		return SessionInfo{}, storeUnavailable(err)
+	}
+	if err := c.startPoller(s, conn); err != nil && !errors.Is(err, ErrPolledElsewhere) {
 		return SessionInfo{}, err
 	}
-	if old := c.poller(p.AgentID); old != nil { // a forced sign-in replaced the GUID it used
-		old.stop()
+	return c.info(s), nil
+}
+
+// recordSignIn joins the agent's skill queues and stores the new session.
+func (c *Core) recordSignIn(ctx context.Context, p SignInParams, conn AgentConn, res *gatewayclient.SignInResult, verifier string) (store.Session, error) {
+	if err := conn.ResetSkills(ctx, len(p.SkillIDs) == 0, p.SkillIDs); err != nil {
+		return store.Session{}, err
 	}
 	s := store.Session{
 		AgentID: p.AgentID, GUID: conn.GUID(), Cookie: conn.Cookie(),
 		PhoneNumber: p.PhoneNumber, SkillIDs: p.SkillIDs, State: store.SessionActive,
-		SignedInAt: time.Now().UTC(), PasswordExpiresInDays: -1, PasswordVerifier: verifier,
+		SignedInAt: time.Now().UTC(), PasswordExpiresInDays: -1, RequestVerifier: verifier,
 	}
 	if res != nil {
 		s.VoiceEnabled = len(res.MediaType) > 0 && res.MediaType[0] == 'T'
@@ -97,22 +140,7 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 			s.PasswordExpiresInDays = int32(d)
 		}
 	}
-	if s, err = c.putOver(ctx, s); err != nil {
-		undo("storing the session")
-		return SessionInfo{}, storeUnavailable(err)
-	}
-	// Another replica may poll the agent (its lease is live): it adopts the new GUID from the
-	// store as soon as the gateway refuses the old one.
-	if err := c.startPoller(s, conn); err != nil && !errors.Is(err, ErrPolledElsewhere) {
-		return SessionInfo{}, err
-	}
-	view, _ := c.hub.view(p.AgentID)
-	if view.State == StateUnknown || view.State == StateSignedOut {
-		// The sign-in events are still on their way through the poller; the gateway has put the
-		// agent in the state it was asked for.
-		view.State = initialViewState[p.InitialState]
-	}
-	return SessionInfo{Session: s, View: view}, nil
+	return c.putOver(ctx, s)
 }
 
 // putOver writes a session that replaces whatever the store holds for the agent. The caller
@@ -141,13 +169,9 @@ func (c *Core) putOver(ctx context.Context, s store.Session) (store.Session, err
 	}
 }
 
-var initialViewState = map[gatewayclient.InitialStatus]AgentState{
-	0: StateIdle, gatewayclient.StatusIdle: StateIdle, gatewayclient.StatusBusy: StateBusy, gatewayclient.StatusWork: StateWrapUp,
-}
-
 // SignOut signs the agent out at the gateway (forcelogout when force, which also ends a call in
-// progress), stops its poller and forgets the session. An agent the gateway already considers
-// signed out is simply forgotten.
+// progress), stops its poller, logs the change and forgets the session. An agent the gateway
+// already considers signed out is simply forgotten.
 func (c *Core) SignOut(ctx context.Context, agentID string, force bool) error {
 	unlock, err := c.lockAgent(ctx, agentID)
 	if err != nil {
@@ -167,7 +191,7 @@ func (c *Core) SignOut(ctx context.Context, agentID string, force bool) error {
 	p := c.poller(agentID)
 	var conn AgentConn
 	if p != nil {
-		p.signingOut.Store(true)
+		p.handingOver.Store(true)
 		conn = p.connection()
 	} else {
 		conn = c.gw.Resume(agentID, s.GUID, s.Cookie)
@@ -180,12 +204,16 @@ func (c *Core) SignOut(ctx context.Context, agentID string, force bool) error {
 	gone := gatewayclient.IsNotSignedIn(err) || (s.State == store.SessionLost && gatewayclient.IsGUIDInvalid(err))
 	if err != nil && !gone {
 		if p != nil {
-			p.signingOut.Store(false)
+			p.handingOver.Store(false)
 		}
 		return err
 	}
 	if p != nil {
 		p.stop()
+	}
+	if _, err := c.logChange(ctx, agentID, SessionChange{Reason: ChangeSignedOut}); err != nil {
+		c.observeStore(err)
+		return storeUnavailable(err)
 	}
 	if err := c.st.DeleteSession(ctx, agentID); err != nil {
 		c.observeStore(err)
@@ -207,8 +235,14 @@ func (c *Core) GetSession(ctx context.Context, agentID string) (SessionInfo, err
 	if err != nil {
 		return SessionInfo{}, err
 	}
-	view, _ := c.hub.view(agentID)
-	return SessionInfo{Session: s, View: view}, nil
+	return c.info(s), nil
+}
+
+// info joins a stored session with what the agent's log says; a LOST session shows no state
+// and no calls, whatever the log said before the loss.
+func (c *Core) info(s store.Session) SessionInfo {
+	view, _ := c.hub.view(s.AgentID)
+	return SessionInfo{Session: s, View: view.forSession(s.State)}
 }
 
 // ListSessions pages through held sessions in agent-id order. The page token is opaque to
@@ -233,8 +267,7 @@ func (c *Core) ListSessions(ctx context.Context, pageToken string, pageSize int)
 	}
 	out := make([]SessionInfo, len(ss))
 	for i, s := range ss {
-		view, _ := c.hub.view(s.AgentID)
-		out[i] = SessionInfo{Session: s, View: view}
+		out[i] = c.info(s)
 	}
 	return out, next, nil
 }
@@ -242,15 +275,35 @@ func (c *Core) ListSessions(ctx context.Context, pageToken string, pageSize int)
 // ErrBadPageToken is returned for a page token this bridge did not issue.
 var ErrBadPageToken = errors.New("page_token is not a token issued by this bridge")
 
-// passwordVerifier is what the store keeps to recognise a repeated sign-in with the same
-// password: an HMAC keyed with PasswordVerifierKey, which is never stored, over the agent id and
-// the password. Without the key it reveals nothing about the password.
-func (c *Core) passwordVerifier(agentID, password string) string {
-	m := hmac.New(sha256.New, c.opts.PasswordVerifierKey)
-	m.Write([]byte(agentID))
-	m.Write([]byte{0})
-	m.Write([]byte(password))
-	return hex.EncodeToString(m.Sum(nil))
+// requestVerifier is a keyed digest of everything a SignIn asks for except force: the same
+// request again (skill ids in any order) gives the same verifier. It is stored with the session
+// so every replica recognises a repeated SignIn; its key (PasswordVerifierKey) never is, so
+// without the key the verifier cannot even be tested against a guessed password.
+func (c *Core) requestVerifier(p SignInParams) string {
+	mac := hmac.New(sha256.New, c.opts.PasswordVerifierKey)
+	field := func(b []byte) {
+		mac.Write(binary.AppendUvarint(nil, uint64(len(b))))
+		mac.Write(b)
+	}
+	tri := func(b *bool) []byte {
+		if b == nil {
+			return []byte("unset")
+		}
+		return strconv.AppendBool(nil, *b)
+	}
+	field([]byte(p.Password))
+	field([]byte(p.PhoneNumber))
+	field(strconv.AppendInt(nil, int64(p.InitialState), 10))
+	skills := slices.Clone(p.SkillIDs)
+	slices.Sort(skills)
+	for _, id := range skills {
+		field(strconv.AppendInt(nil, id, 10))
+	}
+	field(nil) // ends the list
+	field(tri(p.AutoAnswer))
+	field(tri(p.AutoEnterIdle))
+	field(tri(p.ReleasePhone))
+	return hex.EncodeToString(mac.Sum(nil))
 }
 
 func randomID() string {

@@ -31,10 +31,13 @@ type Snapshot struct {
 	Cursor string // where the stream continues from
 }
 
-// AgentSnapshot joins what the store says of an agent's session with what its events say.
+// AgentSnapshot is one agent's state at the snapshot's position: its view, with the session
+// state and lost reason its latest session change set (or, for a log without session changes,
+// what the store holds).
 type AgentSnapshot struct {
-	View    AgentView
-	Session *store.Session // nil: the bridge holds no session for the agent
+	View       AgentView
+	Session    store.SessionState
+	LostReason string
 }
 
 // GapMsg says events the client asked for are gone: dropped by retention, or (LogRestarted)
@@ -181,20 +184,31 @@ func cutOff(epoch string, delivered uint64) error {
 	return &SlowSubscriberError{Cursor: cursor{epoch: epoch, pos: delivered}.String()}
 }
 
-// snapshot lists the agents in scope that the bridge holds a session for, in agent-id order,
-// each with what its events say.
+// snapshot lists the agents in scope that the bridge holds a session for at the subscription
+// position, in agent-id order. An agent's log decides when it holds a session change, so the
+// snapshot agrees with the changes replayed or streamed after it; the store is asked only for
+// agents whose log has none.
 func (c *Core) snapshot(ctx context.Context, agents []string, views []AgentView) (*Snapshot, error) {
 	snap := &Snapshot{}
 	byID := make(map[string]AgentView, len(views))
 	for _, v := range views {
 		byID[v.AgentID] = v
+		if v.SessionKnown && v.Session != 0 {
+			snap.Agents = append(snap.Agents, AgentSnapshot{View: v, Session: v.Session, LostReason: v.LostReason})
+		}
 	}
 	add := func(s store.Session) {
 		v, ok := byID[s.AgentID]
+		if ok && v.SessionKnown {
+			return // decided by its log above
+		}
 		if !ok {
 			v = AgentView{AgentID: s.AgentID}
 		}
-		snap.Agents = append(snap.Agents, AgentSnapshot{View: v, Session: &s})
+		snap.Agents = append(snap.Agents, AgentSnapshot{View: v.forSession(s.State), Session: s.State, LostReason: s.LostReason})
+	}
+	sortAgents := func() {
+		slices.SortFunc(snap.Agents, func(a, b AgentSnapshot) int { return store.CompareAgentIDs(a.View.AgentID, b.View.AgentID) })
 	}
 	if len(agents) > 0 {
 		for _, id := range agents {
@@ -206,15 +220,16 @@ func (c *Core) snapshot(ctx context.Context, agents []string, views []AgentView)
 				return nil, err
 			}
 		}
-		slices.SortFunc(snap.Agents, func(a, b AgentSnapshot) int { return store.CompareAgentIDs(a.View.AgentID, b.View.AgentID) })
+		sortAgents()
 		return snap, nil
 	}
 	for after := ""; ; {
-		ss, err := c.st.ListSessions(ctx, after, 500) // already in agent-id order
+		ss, err := c.st.ListSessions(ctx, after, 500)
 		if err != nil {
 			return nil, err
 		}
 		if len(ss) == 0 {
+			sortAgents()
 			return snap, nil
 		}
 		for _, s := range ss {

@@ -51,6 +51,8 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 			map[string]string{"resume_after": slow.Cursor})
 	case errors.As(err, &lost):
 		return withInfo(codes.FailedPrecondition, lost.Error(), "SESSION_LOST", map[string]string{"lost_reason": lost.Reason})
+	case errors.Is(err, core.ErrHeldWithOtherRequest):
+		return withInfo(codes.AlreadyExists, err.Error(), "CCGW_ALREADY_SIGNED_IN", nil)
 	case errors.Is(err, core.ErrNoSession):
 		return withInfo(codes.NotFound, err.Error(), "SESSION_NOT_FOUND", nil)
 	case errors.Is(err, core.ErrRequestIDReused):
@@ -59,6 +61,10 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 		return fieldViolation("resume_after", err.Error(), "INVALID_CURSOR")
 	case errors.Is(err, core.ErrBadPageToken):
 		return fieldViolation("page_token", err.Error(), "INVALID_PAGE_TOKEN")
+	case errors.Is(err, errBadPassThroughGUID):
+		return fieldViolation(PassThroughGUIDHeader, err.Error(), "INVALID_PASS_THROUGH_GUID")
+	case errors.Is(err, core.ErrPassThroughForHeldAgent):
+		return withInfo(codes.FailedPrecondition, err.Error(), "PASS_THROUGH_FOR_HELD_AGENT", nil)
 	case errors.Is(err, core.ErrAwaitNeedsFeed):
 		return withInfo(codes.FailedPrecondition, err.Error(), "AWAIT_NEEDS_SESSION", nil)
 	case errors.Is(err, core.ErrPolledElsewhere):

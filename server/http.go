@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"time"
 
@@ -21,8 +23,12 @@ import (
 
 // PassThroughGUIDHeader lets a call-control request name the GUID of an agent whose session is
 // held outside this bridge (gRPC metadata key; over REST send it as the HTTP header of the same
-// name). Such a call has no event feed, so it cannot await its outcome.
+// name). Such a call has no event feed, so it cannot await its outcome; for an agent the bridge
+// holds it is refused.
 const PassThroughGUIDHeader = "x-ccgw-guid"
+
+// errBadPassThroughGUID: the pass-through header is present but not one well-formed GUID.
+var errBadPassThroughGUID = errors.New("x-ccgw-guid must be one GUID of 1 to 256 printable ASCII characters without spaces")
 
 func (s *Server) newHTTPHandler() (http.Handler, error) {
 	dialOpts := []grpc.DialOption{
@@ -64,7 +70,7 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 		}
 	}
 	mux := http.NewServeMux()
-	var rest http.Handler = ndjsonStreams(gw)
+	var rest http.Handler = s.refuseBadPassThrough(gw, ndjsonStreams(gw))
 	if tp := s.cfg.TracerProvider; tp != nil {
 		rest = otelhttp.NewHandler(rest, "rest", otelhttp.WithTracerProvider(tp),
 			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.Pattern }))
@@ -79,6 +85,8 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 	return mux, nil
 }
 
+// serveHealth reports the bridge's liveness in status and code (200 while serving, whatever the
+// gateway does) and the gateway's reachability separately, under "gateway".
 func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	body := map[string]any{"status": "SERVING", "details": s.cfg.Details}
 	if s.cfg.Core != nil {
@@ -89,6 +97,15 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 			store["down_since"] = st.DownSince.UTC().Format(time.RFC3339Nano)
 		}
 		body["store"] = store
+		gw := s.cfg.Core.Gateway()
+		reach := map[string]any{"status": gatewayHealth[gw.State].String()}
+		if !gw.Since.IsZero() {
+			reach["since"] = gw.Since.UTC().Format(time.RFC3339Nano)
+		}
+		if !gw.LastAnswer.IsZero() {
+			reach["last_answer"] = gw.LastAnswer.UTC().Format(time.RFC3339Nano)
+		}
+		body["gateway"] = reach
 	}
 	code := http.StatusOK
 	if !s.isReady() {
@@ -97,6 +114,22 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(body)
+}
+
+// refuseBadPassThrough answers a REST request whose X-Ccgw-Guid header the gRPC metadata could
+// not carry faithfully (not printable ASCII, or repeated) with INVALID_ARGUMENT, in the REST
+// error shape: grpc-gateway would otherwise drop the header and the command would run on the
+// session the bridge holds.
+func (s *Server) refuseBadPassThrough(gw *runtime.ServeMux, next http.Handler) http.Handler {
+	key := textproto.CanonicalMIMEHeaderKey(PassThroughGUIDHeader)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v, ok := r.Header[key]; ok && (len(v) != 1 || !validPassThroughGUID(v[0])) {
+			_, out := runtime.MarshalerForRequest(gw, r)
+			runtime.HTTPError(r.Context(), gw, out, w, r, toStatus(r.Context(), s.log, errBadPassThroughGUID))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ndjsonStreams labels the event streams as NDJSON: grpc-gateway already writes one

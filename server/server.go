@@ -33,6 +33,11 @@ import (
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 )
 
+// GatewayHealthService is the gRPC health service name that reports the CC-Gateway's
+// reachability, apart from the bridge's own liveness ("" and the API services): an
+// orchestrator should not restart a healthy bridge because the gateway is down.
+const GatewayHealthService = "ccgw.v1.Gateway"
+
 // streamWorkers is the size of the gRPC server's pool of handler goroutines.
 const streamWorkers = 64
 
@@ -157,6 +162,11 @@ func New(cfg Config) (*Server, error) {
 	for name := range s.grpc.GetServiceInfo() {
 		s.health.SetServingStatus(name, healthpb.HealthCheckResponse_NOT_SERVING)
 	}
+	if cfg.Core != nil {
+		cfg.Core.WatchGateway(func(st core.GatewayStatus) {
+			s.health.SetServingStatus(GatewayHealthService, gatewayHealth[st.State]) // ignored once shut down
+		})
+	}
 
 	s.loop = bufconn.Listen(1 << 20)
 	if s.http, err = s.newHTTPHandler(); err != nil {
@@ -215,6 +225,12 @@ func (s *Server) setReady(ready bool) {
 	for name := range s.grpc.GetServiceInfo() {
 		s.health.SetServingStatus(name, st)
 	}
+}
+
+var gatewayHealth = map[core.GatewayState]healthpb.HealthCheckResponse_ServingStatus{
+	core.GatewayUnknown:     healthpb.HealthCheckResponse_UNKNOWN,
+	core.GatewayReachable:   healthpb.HealthCheckResponse_SERVING,
+	core.GatewayUnreachable: healthpb.HealthCheckResponse_NOT_SERVING,
 }
 
 func (s *Server) isReady() bool {

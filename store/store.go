@@ -64,9 +64,10 @@ type Session struct {
 	PasswordChangeRequired bool
 	PasswordExpiresInDays  int32 // -1 when the password never expires or the gateway did not say
 
-	// PasswordVerifier recognises a repeated sign-in with the same password: a keyed HMAC whose
-	// key is never stored, so the password cannot be recovered from it. Opaque to backends.
-	PasswordVerifier string
+	// RequestVerifier recognises a repeated sign-in (same password and settings): a keyed HMAC
+	// whose key is never stored, so the password cannot be recovered or tested from it. Opaque
+	// to backends.
+	RequestVerifier string
 
 	// Revision is set by the backend on every write; PutSession with a non-zero Revision fails with
 	// ErrConflict unless it matches the stored one (optimistic concurrency between replicas).

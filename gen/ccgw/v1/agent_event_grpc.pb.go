@@ -37,9 +37,10 @@ const (
 type AgentEventServiceClient interface {
 	// Streams agent events. The first message is always a StateSnapshot; then
 	// come AgentEvent messages in the order the bridge received them
-	// (per agent, sequence numbers only increase), Heartbeat messages while
-	// nothing else is sent, and a Gap message where events could not be
-	// delivered. The stream runs until the client cancels it or the server
+	// (per agent, sequence numbers only increase), SessionChange messages
+	// where a session began, ended or was lost (in the same order and
+	// numbering as the agent's events), Heartbeat messages while nothing else
+	// is sent, and a Gap message where events could not be delivered. The stream runs until the client cancels it or the server
 	// shuts down; reconnect with `resume_after` set to the last cursor seen.
 	//
 	// REST streams are newline-delimited JSON (application/x-ndjson): one
@@ -92,9 +93,10 @@ type AgentEventService_StreamEventsClient = grpc.ServerStreamingClient[StreamEve
 type AgentEventServiceServer interface {
 	// Streams agent events. The first message is always a StateSnapshot; then
 	// come AgentEvent messages in the order the bridge received them
-	// (per agent, sequence numbers only increase), Heartbeat messages while
-	// nothing else is sent, and a Gap message where events could not be
-	// delivered. The stream runs until the client cancels it or the server
+	// (per agent, sequence numbers only increase), SessionChange messages
+	// where a session began, ended or was lost (in the same order and
+	// numbering as the agent's events), Heartbeat messages while nothing else
+	// is sent, and a Gap message where events could not be delivered. The stream runs until the client cancels it or the server
 	// shuts down; reconnect with `resume_after` set to the last cursor seen.
 	//
 	// REST streams are newline-delimited JSON (application/x-ndjson): one

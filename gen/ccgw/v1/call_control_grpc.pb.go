@@ -38,6 +38,17 @@ const (
 //
 // Commands for an agent without an ACTIVE session fail with
 // FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+//
+// Pass-through: for an agent whose session another system holds, a command
+// may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+// the X-Ccgw-Guid header); the bridge sends the command with it and holds
+// nothing, so such a command cannot await its outcome (FAILED_PRECONDITION,
+// reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+// (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+// PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+// the one that works. A header that is present but not exactly one GUID of
+// 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+// (reason INVALID_PASS_THROUGH_GUID), never ignored.
 type CallControlServiceClient interface {
 	// Places an internal voice call from the agent to a skill queue (the
 	// gateway's callinnerskill), typically to consult a colleague there. The
@@ -94,6 +105,17 @@ func (c *callControlServiceClient) TransferSession(ctx context.Context, in *Tran
 //
 // Commands for an agent without an ACTIVE session fail with
 // FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+//
+// Pass-through: for an agent whose session another system holds, a command
+// may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+// the X-Ccgw-Guid header); the bridge sends the command with it and holds
+// nothing, so such a command cannot await its outcome (FAILED_PRECONDITION,
+// reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+// (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+// PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+// the one that works. A header that is present but not exactly one GUID of
+// 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+// (reason INVALID_PASS_THROUGH_GUID), never ignored.
 type CallControlServiceServer interface {
 	// Places an internal voice call from the agent to a skill queue (the
 	// gateway's callinnerskill), typically to consult a colleague there. The
