@@ -28,7 +28,7 @@ type Metrics struct {
 	EventsBuffered prometheus.Gauge
 	EventsUnstored prometheus.Counter
 	Adoptions      prometheus.Counter
-	GatewayUp         *prometheus.GaugeVec // no labels: absent until the first gateway call
+	GatewayUp      *prometheus.GaugeVec // no labels: absent until the first gateway call
 
 	reach reachability
 }

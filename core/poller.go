@@ -17,13 +17,13 @@ import (
 // agent, guarded in-process by Core.pollers and across replicas by a store lease that a timer of
 // its own renews (heldLease). Losing the lease stops the polls at once.
 type poller struct {
-	c          *Core
-	agentID    string
-	connMu     sync.Mutex // conn is replaced by adoptStoredGUID while commands read it
-	conn       AgentConn
-	savedGUID  string // the GUID the store holds, as far as this poller knows
+	c           *Core
+	agentID     string
+	connMu      sync.Mutex // conn is replaced by adoptStoredGUID while commands read it
+	conn        AgentConn
+	savedGUID   string      // the GUID the store holds, as far as this poller knows
 	handingOver atomic.Bool // a sign-out or forced sign-in is in flight: refusals are expected
-	lease      *heldLease
+	lease       *heldLease
 
 	// pending holds events taken from the gateway that the store has not accepted yet (an
 	// outage): they exist nowhere else. Only the poller's goroutine touches it.
