@@ -30,6 +30,7 @@ type Store interface {
 	Leases
 	Events
 	Idempotency
+	Fencing
 	// Close releases the backend's resources and makes running Watch calls return ErrClosed;
 	// later calls, a second Close included, fail with ErrClosed.
 	Close() error
@@ -115,6 +116,28 @@ type Leases interface {
 	// ReleaseLease gives the lease up if owner holds it (expired or not); otherwise it does
 	// nothing.
 	ReleaseLease(ctx context.Context, key, owner string) error
+}
+
+// ErrLeaseLost is returned by a fenced write when its writer does not hold the lease it names:
+// the lease expired or another owner took it. The writer should stop acting for the agent.
+var ErrLeaseLost = errors.New("store: lease not held")
+
+// Fence names the lease a write is made under: the lease on Key held by Owner (the same
+// arguments as AcquireLease).
+type Fence struct {
+	Key, Owner string
+}
+
+// Fencing lets a replica write on behalf of an agent only while it holds the agent's lease, so
+// a replica that lost the lease (paused, partitioned, slow) cannot add to the agent's log after
+// another replica took over.
+type Fencing interface {
+	// AppendFenced is Append made under f: it fails with ErrLeaseLost, writing nothing, unless
+	// f.Owner holds an unexpired lease on f.Key when the append starts. A backend shared by
+	// replicas also refuses the write when another writer appended to the agent since this
+	// store last did and the lease is no longer f.Owner's (the check is repeated then).
+	// An empty Key or Owner is ErrInvalidArgument.
+	AppendFenced(ctx context.Context, f Fence, agentID string, evs ...Event) ([]Event, error)
 }
 
 // Event is one CC-Gateway agent event as logged by the bridge.
