@@ -102,6 +102,12 @@ func (l *heldLease) markLost(reason string) {
 	})
 }
 
+// lose gives the lease up as untrustworthy when the store says another owner has it.
+func (l *heldLease) lose(reason string) {
+	l.markLost(reason)
+	l.notifyLost()
+}
+
 func (l *heldLease) notifyLost() {
 	if l.onLost != nil {
 		l.onLost()

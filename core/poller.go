@@ -247,13 +247,29 @@ func (p *poller) buffer(ev *gatewayclient.Event) {
 const appendTimeout = 2 * time.Second
 
 // flush tries once to store the pending events, in order; it reports whether none remain.
+// While the poller trusts its lease the append is fenced by it, so a replica that lost the
+// agent without noticing cannot add to its log; the store saying so stops the polls at once.
+// Events polled while the lease was still trusted are the agent's all the same: once it is lost
+// they are stored unfenced, late rather than never (the gateway has no way to give them back).
 func (p *poller) flush(ctx context.Context) bool {
 	if len(p.pending) == 0 {
 		return true
 	}
 	actx, cancel := context.WithTimeout(ctx, appendTimeout)
-	_, err := p.c.st.Append(actx, p.agentID, p.pending...)
-	cancel()
+	defer cancel()
+	var err error
+	if p.lease.valid() {
+		_, err = p.c.st.AppendFenced(actx, store.Fence{Key: leaseKey(p.agentID), Owner: p.c.opts.ReplicaID}, p.agentID, p.pending...)
+		if errors.Is(err, store.ErrLeaseLost) {
+			p.lease.lose("the store says another replica holds the lease")
+		}
+	}
+	if !p.lease.valid() {
+		_, err = p.c.st.Append(actx, p.agentID, p.pending...)
+		if err == nil {
+			p.c.log.Warn("stored events polled before the lease was lost", "agent", p.agentID, "events", len(p.pending))
+		}
+	}
 	p.c.observeStore(err)
 	if err != nil {
 		p.c.log.Debug("storing agent events failed; kept for the next attempt", "agent", p.agentID, "pending", len(p.pending), "err", err)

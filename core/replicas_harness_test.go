@@ -98,6 +98,13 @@ func (s *cutStore) Append(ctx context.Context, id string, evs ...store.Event) ([
 	return s.Store.Append(ctx, id, evs...)
 }
 
+func (s *cutStore) AppendFenced(ctx context.Context, f store.Fence, id string, evs ...store.Event) ([]store.Event, error) {
+	if s.isCut() {
+		return nil, errCut
+	}
+	return s.Store.AppendFenced(ctx, f, id, evs...)
+}
+
 func (s *cutStore) Read(ctx context.Context, ids []string, after uint64, limit int) ([]store.Event, error) {
 	if s.isCut() {
 		return nil, errCut
