@@ -257,17 +257,23 @@ func (p *poller) flush(ctx context.Context) bool {
 	}
 	actx, cancel := context.WithTimeout(ctx, appendTimeout)
 	defer cancel()
-	var err error
+	var (
+		stored []store.Event
+		err    error
+	)
 	if p.lease.valid() {
-		_, err = p.c.st.AppendFenced(actx, store.Fence{Key: leaseKey(p.agentID), Owner: p.c.opts.ReplicaID}, p.agentID, p.pending...)
+		stored, err = p.c.st.AppendFenced(actx, store.Fence{Key: leaseKey(p.agentID), Owner: p.c.opts.ReplicaID}, p.agentID, p.pending...)
 		if errors.Is(err, store.ErrLeaseLost) {
 			p.lease.lose("the store says another replica holds the lease")
 		}
+		p.dropStored(len(stored))
 	}
-	if !p.lease.valid() {
-		_, err = p.c.st.Append(actx, p.agentID, p.pending...)
+	if !p.lease.valid() && len(p.pending) > 0 {
+		n := len(p.pending)
+		stored, err = p.c.st.Append(actx, p.agentID, p.pending...)
+		p.dropStored(len(stored))
 		if err == nil {
-			p.c.log.Warn("stored events polled before the lease was lost", "agent", p.agentID, "events", len(p.pending))
+			p.c.log.Warn("stored events polled before the lease was lost", "agent", p.agentID, "events", n)
 		}
 	}
 	p.c.observeStore(err)
@@ -275,12 +281,19 @@ func (p *poller) flush(ctx context.Context) bool {
 		p.c.log.Debug("storing agent events failed; kept for the next attempt", "agent", p.agentID, "pending", len(p.pending), "err", err)
 		return false
 	}
-	n := len(p.pending)
+	return len(p.pending) == 0
+}
+
+// dropStored removes the first n pending events, which the store has accepted (a batch that
+// fails part-way returns the events it stored: retrying them would log them twice).
+func (p *poller) dropStored(n int) {
+	if n == 0 {
+		return
+	}
 	p.c.buffered.Add(-int64(n))
 	p.c.m.EventsBuffered.Sub(float64(n))
-	clear(p.pending)
-	p.pending = p.pending[:0]
-	return true
+	clear(p.pending[:n])
+	p.pending = append(p.pending[:0], p.pending[n:]...)
 }
 
 // flushPending keeps trying to store what the poller holds after polling stopped (the lease was
