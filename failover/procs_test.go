@@ -1,0 +1,267 @@
+//go:build linux
+
+package failover
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildBinaries builds the programs the test runs as real processes, from this module (and
+// nats-server from the module version go.mod pins), without the race detector: they are the
+// system under test, not the test.
+func buildBinaries(t *testing.T) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	out := map[string]string{}
+	for name, pkg := range map[string]string{
+		"ccgw-bridge": "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-bridge",
+		"ccgw-sim":    "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-sim",
+		"nats-server": "github.com/nats-io/nats-server/v2",
+	} {
+		bin := filepath.Join(dir, name)
+		cmd := exec.Command("go", "build", "-o", bin, pkg)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+		}
+		out[name] = bin
+	}
+	return out
+}
+
+// proc is a child process whose combined output is read line by line.
+type proc struct {
+	name string
+	cmd  *exec.Cmd
+	done chan struct{}
+
+	mu   sync.Mutex
+	tail []string // the last lines, for failure reports
+}
+
+// startProc starts bin; onLine (may be nil) sees every output line, on the reading goroutine.
+func startProc(t *testing.T, name, bin string, args []string, onLine func(string)) *proc {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = w, w
+	// The child dies with the test process, whatever happens to the test.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	_ = w.Close()
+	p := &proc{name: name, cmd: cmd, done: make(chan struct{})}
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			p.mu.Lock()
+			p.tail = append(p.tail, line)
+			if len(p.tail) > 200 {
+				p.tail = p.tail[len(p.tail)-100:]
+			}
+			p.mu.Unlock()
+			if onLine != nil {
+				onLine(line)
+			}
+		}
+		_ = r.Close()
+	}()
+	go func() {
+		_ = cmd.Wait()
+		<-read
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			t.Logf("last output of %s:\n%s", name, p.output())
+		}
+	})
+	return p
+}
+
+func (p *proc) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.tail, "\n")
+}
+
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// kill is kill -9: the process gets no chance to release anything.
+func (p *proc) kill() {
+	if p.exited() {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+}
+
+// stop is a graceful stop (SIGTERM), killed after d.
+func (p *proc) stop(d time.Duration) error {
+	if p.exited() {
+		return nil
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+		return nil
+	case <-time.After(d):
+		p.kill()
+		return fmt.Errorf("%s did not stop within %v of SIGTERM", p.name, d)
+	}
+}
+
+// freePort returns a loopback port free at the time of the call, for servers (nats-server
+// cluster routes) that must know each other's ports before any of them starts.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// proxy forwards TCP connections on a loopback port to a target until cut: then it closes
+// every open connection and refuses new ones, a network partition between its clients and the
+// target, until restored.
+type proxy struct {
+	ln     net.Listener
+	target string
+
+	mu    sync.Mutex
+	cut   bool
+	conns map[net.Conn]struct{}
+	wg    sync.WaitGroup
+}
+
+func startProxy(t *testing.T, target string) *proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
+	p.wg.Add(1)
+	go p.accept()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		p.setCut(true)
+		p.wg.Wait()
+	})
+	return p
+}
+
+func (p *proxy) addr() string { return p.ln.Addr().String() }
+
+func (p *proxy) accept() {
+	defer p.wg.Done()
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		if p.cut {
+			p.mu.Unlock()
+			_ = c.Close()
+			continue
+		}
+		p.conns[c] = struct{}{}
+		p.wg.Add(1)
+		p.mu.Unlock()
+		go p.forward(c)
+	}
+}
+
+func (p *proxy) forward(c net.Conn) {
+	defer p.wg.Done()
+	up, err := net.DialTimeout("tcp", p.target, 2*time.Second)
+	if err != nil {
+		p.drop(c)
+		return
+	}
+	p.mu.Lock()
+	if p.cut {
+		p.mu.Unlock()
+		_ = up.Close()
+		p.drop(c)
+		return
+	}
+	p.conns[up] = struct{}{}
+	p.mu.Unlock()
+	var both sync.WaitGroup
+	both.Add(2)
+	pipe := func(dst, src net.Conn) {
+		defer both.Done()
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			if n > 0 {
+				if _, werr := dst.Write(buf[:n]); werr != nil {
+					break
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+		p.drop(dst)
+		p.drop(src)
+	}
+	go pipe(up, c)
+	go pipe(c, up)
+	both.Wait()
+}
+
+func (p *proxy) drop(c net.Conn) {
+	_ = c.Close()
+	p.mu.Lock()
+	delete(p.conns, c)
+	p.mu.Unlock()
+}
+
+func (p *proxy) setCut(cut bool) {
+	p.mu.Lock()
+	p.cut = cut
+	var open []net.Conn
+	if cut {
+		for c := range p.conns {
+			open = append(open, c)
+		}
+	}
+	p.mu.Unlock()
+	for _, c := range open {
+		_ = c.Close()
+	}
+}
+
+var errNotReady = errors.New("not ready")
