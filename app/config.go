@@ -42,6 +42,17 @@ type Config struct {
 	LogLevel  string
 	LogFormat string
 
+	// The store (see storeFlags): memory unless NATSURL or DataDir is set.
+	NATSURL            string
+	NATSCredsFile      string
+	NATSNkeyFile       string
+	NATSCAFile         string
+	NATSCertFile       string
+	NATSKeyFile        string
+	NATSStreamReplicas int // 0: 3 when the cluster has 3 or more servers, else 1
+	NATSPrefix         string
+	DataDir            string
+
 	// TracerProvider, when set (by an embedding program or a test), receives the RPC spans;
 	// otherwise they go to OTLP when OTEL_EXPORTER_OTLP_*ENDPOINT is set, or nowhere.
 	TracerProvider trace.TracerProvider
@@ -70,6 +81,7 @@ func (cfg *Config) FlagSet(name string) *flag.FlagSet {
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 10*time.Second, "graceful shutdown deadline before in-flight calls are cut")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "json", "json or text")
+	cfg.storeFlags(fs)
 	return fs
 }
 
@@ -161,6 +173,7 @@ func (cfg *Config) Validate() error {
 	if cfg.GatewayPollTimeout > 0 && cfg.GatewayPollTimeout <= 10*time.Second && cfg.GatewayURL != "" {
 		bad("gateway-poll-timeout", "must exceed the gateway's 10 s long-poll wait, got %v", cfg.GatewayPollTimeout)
 	}
+	cfg.validateStore(bad)
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
