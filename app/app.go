@@ -20,8 +20,6 @@ import (
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
 	"github.com/ccgw-bridge/ccgw-bridge/server"
-	"github.com/ccgw-bridge/ccgw-bridge/store"
-	"github.com/ccgw-bridge/ccgw-bridge/store/memory"
 )
 
 // App is a running bridge. Listeners are bound by New, so their addresses are known (port 0
@@ -33,7 +31,7 @@ type App struct {
 	simSrv *http.Server
 	simLis net.Listener
 	client *gatewayclient.Client
-	store  store.Store
+	store  *openedStore
 	core   *core.Core
 	server *server.Server
 
@@ -55,7 +53,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := core.NewMetrics(reg)
 
-	details := map[string]string{"store": "memory"}
+	details := map[string]string{}
 	gatewayURL := cfg.GatewayURL
 	if gatewayURL == "" {
 		if gatewayURL, err = a.startSimulator(); err != nil {
@@ -79,7 +77,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("gateway client: %w", err)
 	}
-	a.store = memory.New(memory.Options{Retention: store.Retention{MaxEvents: cfg.RetentionEvents, MaxAge: cfg.RetentionAge}})
+	if a.store, err = openStore(ctx, cfg, log); err != nil {
+		return nil, err
+	}
+	details["store"] = a.store.desc
 	var verifierKey []byte
 	if cfg.PasswordVerifierKeyFile != "" {
 		b, rerr := os.ReadFile(cfg.PasswordVerifierKeyFile)
@@ -177,7 +178,7 @@ func (a *App) close() {
 		cancel()
 	}
 	if a.store != nil {
-		_ = a.store.Close()
+		a.store.close()
 	}
 	if a.stopTracing != nil {
 		a.stopTracing()

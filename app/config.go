@@ -51,6 +51,17 @@ type Config struct {
 	MaxConnectionAge        time.Duration
 	MaxConnectionAgeGrace   time.Duration
 
+	// The store (see storeFlags): memory unless NATSURL or DataDir is set.
+	NATSURL            string
+	NATSCredsFile      string
+	NATSNkeyFile       string
+	NATSCAFile         string
+	NATSCertFile       string
+	NATSKeyFile        string
+	NATSStreamReplicas int // 0: 3 when the cluster has 3 or more servers, else 1
+	NATSPrefix         string
+	DataDir            string
+
 	// TracerProvider, when set (by an embedding program or a test), receives the RPC spans;
 	// otherwise they go to OTLP when OTEL_EXPORTER_OTLP_*ENDPOINT is set, or nowhere.
 	TracerProvider trace.TracerProvider
@@ -87,6 +98,8 @@ func (cfg *Config) FlagSet(name string) *flag.FlagSet {
 	fs.StringVar(&cfg.PasswordVerifierKeyFile, "password-verifier-key-file", "", "file with a secret key (at least 32 bytes) shared by all replicas, keying the HMAC that recognises a repeated sign-in with the same password on any replica; empty: a random key per process")
 	fs.DurationVar(&cfg.MaxConnectionAge, "grpc-max-connection-age", 15*time.Minute, "gRPC connections are closed (GOAWAY) after this long so clients spread over replicas")
 	fs.DurationVar(&cfg.MaxConnectionAgeGrace, "grpc-max-connection-age-grace", time.Minute, "how long RPCs and streams may continue on a connection past -grpc-max-connection-age")
+
+	cfg.storeFlags(fs)
 	return fs
 }
 
@@ -194,6 +207,7 @@ func (cfg *Config) Validate() error {
 	if cfg.GatewayPollTimeout > 0 && cfg.GatewayPollTimeout <= 10*time.Second && cfg.GatewayURL != "" {
 		bad("gateway-poll-timeout", "must exceed the gateway's 10 s long-poll wait, got %v", cfg.GatewayPollTimeout)
 	}
+	cfg.validateStore(bad)
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

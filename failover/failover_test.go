@@ -86,10 +86,10 @@ func TestFailover(t *testing.T) {
 		wg.Add(1)
 		go func() { defer wg.Done(); clients[i].run(ctx) }()
 	}
+	warm := &caseResult{name: "steady state (before the cases)", start: time.Now()}
 	pr := &prober{simURL: simURL, agents: agents, next: map[string]int{}, pushedAt: map[probeKey]time.Time{}}
 	wg.Add(1)
 	go func() { defer wg.Done(); pr.run(ctx, probePeriod) }()
-	warm := &caseResult{name: "steady state (before the cases)", start: time.Now()}
 	time.Sleep(3 * time.Second)
 	warm.end = time.Now()
 

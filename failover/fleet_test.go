@@ -59,7 +59,7 @@ func bridgeArgs(t *testing.T, simURL, keyFile string, natsURLs []string) []strin
 	return []string{
 		"-grpc-listen", "127.0.0.1:0", "-http-listen", "127.0.0.1:0",
 		"-gateway-url", simURL,
-		"-nats-url", strings.Join(natsURLs, ","), "-nats-replicas", "3",
+		"-nats-url", strings.Join(natsURLs, ","), "-nats-stream-replicas", "3",
 		"-lease-ttl", leaseTTL.String(), "-takeover-interval", "500ms",
 		"-password-verifier-key-file", keyFile,
 		"-heartbeat", "1s", "-shutdown-timeout", "5s",

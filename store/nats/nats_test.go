@@ -91,3 +91,9 @@ func TestConformance(t *testing.T) {
 		return open(t, natsstore.Options{Retention: opts.Retention, Now: opts.Now})
 	})
 }
+
+func TestFileStorageConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, opts storetest.Options) store.Store {
+		return open(t, natsstore.Options{Retention: opts.Retention, Now: opts.Now, Storage: jetstream.FileStorage})
+	})
+}
