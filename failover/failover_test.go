@@ -25,7 +25,11 @@ import (
 const (
 	numAgents   = 200
 	leaseTTL    = 6 * time.Second
-	probePeriod = time.Second // per agent: 200 probe events a second in all
+	probePeriod = 4 * time.Second // per agent: 50 probe events a second in all
+	// Events older than this leave the log. A starting replica replays the retained log (its
+	// agent views), and store/nats reads it one request per event, so retention bounds restart
+	// time; it is still well above the longest a client stays behind (the cut-off case).
+	retentionAge = 45 * time.Second
 	// The simulator signs out an agent nobody polled for this long. Far shorter than the real
 	// gateway's 2 minutes, so a replica that stopped polling without a takeover shows up.
 	gwHeartbeat = 20 * time.Second

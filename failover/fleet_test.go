@@ -62,7 +62,7 @@ func bridgeArgs(t *testing.T, simURL, keyFile string, natsURLs []string) []strin
 		"-nats-url", strings.Join(natsURLs, ","), "-nats-stream-replicas", "3",
 		"-lease-ttl", leaseTTL.String(), "-takeover-interval", "500ms",
 		"-password-verifier-key-file", keyFile,
-		"-heartbeat", "1s", "-shutdown-timeout", "5s",
+		"-heartbeat", "1s", "-shutdown-timeout", "5s", "-retention-age", retentionAge.String(),
 		"-log-format", "json", "-log-level", "info",
 	}
 }
@@ -109,8 +109,9 @@ func (f *fleet) start(b *bridge) {
 	case <-ready:
 	case <-b.proc.done:
 		f.t.Fatalf("%s exited before serving:\n%s", b.id, b.proc.output())
-	case <-time.After(60 * time.Second):
-		f.t.Fatalf("%s not serving within 60s:\n%s", b.id, b.proc.output())
+	case <-time.After(90 * time.Second):
+		b.proc.dump()
+		f.t.Fatalf("%s not serving within 90s:\n%s", b.id, b.proc.output())
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -24,6 +24,8 @@ func buildBinaries(t *testing.T) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
 	out := map[string]string{}
+	start := time.Now()
+	defer func() { t.Logf("built %d binaries in %v", len(out), time.Since(start).Round(time.Millisecond)) }()
 	for name, pkg := range map[string]string{
 		"ccgw-bridge": "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-bridge",
 		"ccgw-sim":    "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-sim",
@@ -31,7 +33,6 @@ func buildBinaries(t *testing.T) map[string]string {
 	} {
 		bin := filepath.Join(dir, name)
 		cmd := exec.Command("go", "build", "-o", bin, pkg)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
 		}
@@ -66,13 +67,24 @@ func startProc(t *testing.T, name, bin string, args []string, onLine func(string
 	}
 	_ = w.Close()
 	p := &proc{name: name, cmd: cmd, done: make(chan struct{})}
+	// CCGW_FAILOVER_LOGS names a directory that keeps every process's whole output.
+	var logFile *os.File
+	if dir := os.Getenv("CCGW_FAILOVER_LOGS"); dir != "" {
+		logFile, _ = os.Create(filepath.Join(dir, fmt.Sprintf("%s-%d.log", name, cmd.Process.Pid)))
+	}
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
+		if logFile != nil {
+			defer logFile.Close()
+		}
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
+			if logFile != nil {
+				fmt.Fprintln(logFile, line)
+			}
 			p.mu.Lock()
 			p.tail = append(p.tail, line)
 			if len(p.tail) > 200 {
@@ -111,6 +123,18 @@ func (p *proc) exited() bool {
 		return true
 	default:
 		return false
+	}
+}
+
+// dump asks a Go process for its goroutine stacks (SIGQUIT), for a failure report.
+func (p *proc) dump() {
+	if p.exited() {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGQUIT)
+	select {
+	case <-p.done:
+	case <-time.After(3 * time.Second):
 	}
 }
 

@@ -37,7 +37,7 @@ func startSim(t *testing.T, bin string, n int, heartbeat time.Duration) string {
 	urlc := make(chan string, 1)
 	re := regexp.MustCompile(`url=(http://[0-9.:]+)/`)
 	p := startProc(t, "ccgw-sim", bin, []string{"-listen", "127.0.0.1:0", "-plain-http", "-directory", dir,
-		"-heartbeat-timeout", heartbeat.String(), "-poll-wait", "5s", "-log-level", "warn"}, func(line string) {
+		"-heartbeat-timeout", heartbeat.String(), "-poll-wait", "5s", "-log-level", "info"}, func(line string) {
 		if m := re.FindStringSubmatch(line); m != nil {
 			select {
 			case urlc <- m[1]:
