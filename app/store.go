@@ -46,9 +46,9 @@ func (o *openedStore) close() {
 
 // openStore opens the store the configuration chooses: JetStream on an external cluster
 // (-nats-url), JetStream in an embedded single-node server storing under -data-dir, or memory.
-func openStore(ctx context.Context, cfg Config, log *slog.Logger) (o *openedStore, err error) {
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (_ *openedStore, err error) {
 	ret := store.Retention{MaxEvents: cfg.RetentionEvents, MaxAge: cfg.RetentionAge}
-	o = &openedStore{}
+	o := &openedStore{}
 	defer func() {
 		if err != nil {
 			o.close()

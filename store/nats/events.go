@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
+	"time"
 
 	natsgo "github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -151,11 +153,16 @@ func (s *Store) append(ctx context.Context, agentID string, f *store.Fence, evs 
 			jetstream.WithExpectStream(s.stream), jetstream.WithExpectLastSequencePerSubject(h.subjSeq))
 		if err != nil {
 			h.loaded = false
-			if isWrongLastSeq(err) && conflicts < 8 {
+			if isWrongLastSeq(err) && conflicts < maxConflicts {
 				// Another store appended (or retention emptied the subject): reload, and
-				// make sure the lease is still ours before writing again.
+				// make sure the lease is still ours before writing again. Every conflict
+				// means another writer made progress; the jittered pause lets one of several
+				// racing writers (a lease bug, or a test) get a run of appends through.
 				conflicts++
 				checkFence = f != nil
+				if err := pause(ctx, conflicts); err != nil {
+					return out, err
+				}
 				continue
 			}
 			if isWrongLastSeq(err) {
@@ -176,6 +183,22 @@ func (s *Store) append(ctx context.Context, agentID string, f *store.Fence, evs 
 	cp, _ := json.Marshal(checkpoint{Seq: h.seq, Pos: h.pos, First: h.first})
 	_, _ = s.agents.Put(ctx, token(agentID), cp)
 	return out, nil
+}
+
+// maxConflicts bounds how often one append reloads after another writer got in first.
+const maxConflicts = 64
+
+// pause waits a random time that grows with the number of conflicts, up to 10 ms.
+func pause(ctx context.Context, conflicts int) error {
+	d := time.Duration(rand.Int64N(int64(min(conflicts, 10)) * int64(time.Millisecond)))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // next returns the first live event at or after stream sequence from on subj (a wildcard for

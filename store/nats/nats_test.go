@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -65,8 +66,20 @@ func open(t *testing.T, opts natsstore.Options) *natsstore.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	prefixes.Store(s, opts.Prefix)
 	t.Cleanup(func() { drop(t, nc, opts.Prefix) })
 	return s
+}
+
+var prefixes sync.Map // *natsstore.Store -> its prefix
+
+func prefixOf(t *testing.T, s *natsstore.Store) string {
+	t.Helper()
+	p, ok := prefixes.Load(s)
+	if !ok {
+		t.Fatal("store not opened by open")
+	}
+	return p.(string)
 }
 
 // drop deletes a prefix's stream and buckets, so the server does not accumulate them.

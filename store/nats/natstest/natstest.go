@@ -14,9 +14,10 @@ import (
 )
 
 // RunServer starts an in-process JetStream server listening on an ephemeral loopback port and
-// storing files under dir. The caller shuts it down with Stop.
-func RunServer(dir string) (*server.Server, error) {
-	srv, err := server.NewServer(&server.Options{
+// storing files under dir; mutate may change its options (authentication, say). The caller
+// shuts it down with Stop.
+func RunServer(dir string, mutate ...func(*server.Options)) (*server.Server, error) {
+	opts := &server.Options{
 		ServerName: "natstest",
 		Host:       "127.0.0.1",
 		Port:       -1, // ephemeral
@@ -24,8 +25,11 @@ func RunServer(dir string) (*server.Server, error) {
 		StoreDir:   dir,
 		NoLog:      true,
 		NoSigs:     true,
-		HTTPPort:   0,
-	})
+	}
+	for _, m := range mutate {
+		m(opts)
+	}
+	srv, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("natstest: %w", err)
 	}
@@ -44,9 +48,9 @@ func Stop(srv *server.Server) {
 }
 
 // Start runs a server for the test and stops it when the test ends.
-func Start(tb testing.TB) *server.Server {
+func Start(tb testing.TB, mutate ...func(*server.Options)) *server.Server {
 	tb.Helper()
-	srv, err := RunServer(tb.TempDir())
+	srv, err := RunServer(tb.TempDir(), mutate...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -54,7 +58,8 @@ func Start(tb testing.TB) *server.Server {
 	return srv
 }
 
-// Connect opens a client connection to url, closed when the test ends.
+// Connect opens a client connection to url (comma-separated URLs of a cluster), closed when
+// the test or benchmark ends.
 func Connect(tb testing.TB, url string) *natsgo.Conn {
 	tb.Helper()
 	nc, err := natsgo.Connect(url, natsgo.Name("natstest"), natsgo.Timeout(10*time.Second))
