@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
+	"github.com/ccgw-bridge/ccgw-bridge/store/nats/natstest"
 )
 
 const (
@@ -57,14 +58,14 @@ func TestFailover(t *testing.T) {
 	}
 	began := time.Now()
 	bins := buildBinaries(t)
-	nodes := startNATSCluster(t, bins["nats-server"], 3)
+	nc := natstest.StartCluster(t, bins["nats-server"], 3)
 	simURL := startSim(t, bins["ccgw-sim"], numAgents, gwHeartbeat)
 	key := writeKey(t)
 	var direct, viaProxy []string
 	var proxies []*proxy
-	for _, nd := range nodes {
-		direct = append(direct, nd.url())
-		p := startProxy(t, fmt.Sprintf("127.0.0.1:%d", nd.port))
+	for _, nd := range nc.Nodes {
+		direct = append(direct, nd.ClientURL)
+		p := startProxy(t, strings.TrimPrefix(nd.ClientURL, "nats://"))
 		proxies = append(proxies, p)
 		viaProxy = append(viaProxy, "nats://"+p.addr())
 	}
@@ -160,11 +161,11 @@ func TestFailover(t *testing.T) {
 
 	run("kill -9 of one NATS node", func(c *caseResult) {
 		t0 := time.Now()
-		nodes[1].proc.kill()
+		nc.Kill(1)
 		time.Sleep(8 * time.Second)
 		c.agentsMoved, c.takeover = takeover(f.adoptedBetween(t0, time.Now()), t0)
-		nodes[1].start(t)
-		waitJetStream(t, nodes)
+		nc.Start(1)
+		nc.WaitReady(1)
 		time.Sleep(2 * time.Second)
 		c.note = "(agents moved only if a replica could not renew its leases while NATS elected new leaders)"
 	})

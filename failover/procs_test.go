@@ -4,7 +4,6 @@ package failover
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ccgw-bridge/ccgw-bridge/store/nats/natstest"
 )
 
 // buildBinaries builds the programs the test runs as real processes, from this module (and
@@ -26,10 +27,14 @@ func buildBinaries(t *testing.T) map[string]string {
 	out := map[string]string{}
 	start := time.Now()
 	defer func() { t.Logf("built %d binaries in %v", len(out), time.Since(start).Round(time.Millisecond)) }()
+	nats, err := natstest.Build(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["nats-server"] = nats
 	for name, pkg := range map[string]string{
 		"ccgw-bridge": "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-bridge",
 		"ccgw-sim":    "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-sim",
-		"nats-server": "github.com/nats-io/nats-server/v2",
 	} {
 		bin := filepath.Join(dir, name)
 		cmd := exec.Command("go", "build", "-o", bin, pkg)
@@ -162,18 +167,6 @@ func (p *proc) stop(d time.Duration) error {
 	}
 }
 
-// freePort returns a loopback port free at the time of the call, for servers (nats-server
-// cluster routes) that must know each other's ports before any of them starts.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // proxy forwards TCP connections on a loopback port to a target until cut: then it closes
 // every open connection and refuses new ones, a network partition between its clients and the
 // target, until restored.
@@ -287,5 +280,3 @@ func (p *proxy) setCut(cut bool) {
 		_ = c.Close()
 	}
 }
-
-var errNotReady = errors.New("not ready")

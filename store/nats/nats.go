@@ -143,8 +143,32 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		if *b.kv, err = js.CreateOrUpdateKeyValue(ctx, cfg); err != nil {
 			return nil, fmt.Errorf("store/nats: bucket %s: %w", cfg.Bucket, err)
 		}
+		if *b.kv, err = leaderReads(ctx, js, cfg.Bucket); err != nil {
+			return nil, fmt.Errorf("store/nats: bucket %s: %w", cfg.Bucket, err)
+		}
 	}
 	return s, nil
+}
+
+// leaderReads turns direct gets off for a bucket and binds it again. nats.go creates KV buckets
+// with direct gets, which any replica of the bucket answers, a follower possibly with a value
+// it has not caught up on: a lease renewed a moment ago would read as expired or absent, so a
+// fenced append would be refused for its rightful holder and a takeover decided on stale data.
+// Without direct gets every read goes to the bucket's leader, which has every acknowledged
+// write. A handle keeps the mode it was bound with, so a replica re-creating the bucket (which
+// turns direct gets back on) does not change how others read.
+func leaderReads(ctx context.Context, js jetstream.JetStream, bucket string) (jetstream.KeyValue, error) {
+	st, err := js.Stream(ctx, "KV_"+bucket)
+	if err != nil {
+		return nil, err
+	}
+	if cfg := st.CachedInfo().Config; cfg.AllowDirect {
+		cfg.AllowDirect = false
+		if _, err := js.UpdateStream(ctx, cfg); err != nil {
+			return nil, err
+		}
+	}
+	return js.KeyValue(ctx, bucket)
 }
 
 // Close makes every later call fail with ErrClosed and ends running Watch calls. It does not

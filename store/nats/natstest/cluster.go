@@ -74,7 +74,9 @@ func StartCluster(tb testing.TB, bin string, n int) *Cluster {
 		}
 		cluster := ""
 		if n > 1 {
-			cluster = fmt.Sprintf("cluster {\n  name: natstest\n  listen: 127.0.0.1:%d\n  routes: [%s]\n}\n", route[i], strings.Join(routes, ", "))
+			// no_advertise: clients reach only the servers they were given, so a proxy in front
+			// of them (the failover test's partition) cannot be bypassed through discovered URLs.
+			cluster = fmt.Sprintf("cluster {\n  name: natstest\n  listen: 127.0.0.1:%d\n  routes: [%s]\n  no_advertise: true\n}\n", route[i], strings.Join(routes, ", "))
 		}
 		conf := fmt.Sprintf("server_name: n%d\nlisten: 127.0.0.1:%d\njetstream {\n  store_dir: %q\n}\n%s",
 			i+1, client[i], filepath.Join(dir, "js"), cluster)
