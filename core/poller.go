@@ -140,7 +140,7 @@ func (p *poller) run(ctx, flushCtx context.Context) {
 		c.mu.Unlock()
 		close(p.done)
 	}()
-	lost, detail := p.poll(ctx)
+	lost, detail := p.poll(ctx, flushCtx)
 	p.flushPending(flushCtx)
 	if lost != ChangeUnknown {
 		p.markLost(flushCtx, lost, detail)
@@ -153,14 +153,15 @@ func (p *poller) run(ctx, flushCtx context.Context) {
 }
 
 // poll polls until ctx ends or the session is over; it returns why the session was lost
-// (ChangeUnknown when it was not).
-func (p *poller) poll(ctx context.Context) (lost ChangeReason, detail string) {
+// (ChangeUnknown when it was not). Appends run on storeCtx, not ctx: an append cut off by the
+// poller's stop may still have been stored, and appending the events again would log them twice.
+func (p *poller) poll(ctx, storeCtx context.Context) (lost ChangeReason, detail string) {
 	c := p.c
 	bo := gatewayclient.Backoff{Min: c.opts.BackoffMin, Max: c.opts.BackoffMax}
 	heartbeat := time.Now() // the last poll the gateway answered: its heartbeat for the agent
 	var refused time.Time   // when the current run of refused polls began; zero: none
 	for ctx.Err() == nil {
-		if len(p.pending) > 0 && !p.flush(ctx) && len(p.pending) >= c.opts.EventBuffer {
+		if len(p.pending) > 0 && !p.flush(storeCtx) && len(p.pending) >= c.opts.EventBuffer {
 			// The store is down and the buffer full: stop taking events from the gateway, which
 			// keeps them queued, rather than drop any.
 			sleep(ctx, bo.Next())
@@ -222,7 +223,7 @@ func (p *poller) poll(ctx context.Context) (lost ChangeReason, detail string) {
 				continue
 			}
 			p.buffer(ev)
-			p.flush(ctx)
+			p.flush(storeCtx)
 			if ev.Type == "AgentOther_ShutdownService" && !p.handingOver.Load() {
 				return ChangeSignedOutByGateway, "signed out by the gateway (AgentOther_ShutdownService)"
 			}

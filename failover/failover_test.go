@@ -141,6 +141,32 @@ func TestFailover(t *testing.T) {
 		time.Sleep(2 * time.Second)
 	})
 
+	run("a replica cut off from NATS", func(c *caseResult) {
+		held := pollers(t, r2)
+		t0 := time.Now()
+		for _, p := range proxies {
+			p.setCut(true)
+		}
+		c.agentsMoved, c.takeover = waitTakeover(f, t0, held)
+		time.Sleep(time.Until(t0.Add(cutFor)))
+		for _, p := range proxies {
+			p.setCut(false)
+		}
+		time.Sleep(5 * time.Second) // r2 reconnects and stores what it polled before it stopped
+		c.note = fmt.Sprintf("(r2 polled %d; cut for %v)", held, cutFor)
+	})
+
+	run("kill -9 of one NATS node", func(c *caseResult) {
+		t0 := time.Now()
+		nc.Kill(1)
+		time.Sleep(8 * time.Second)
+		c.agentsMoved, c.takeover = takeover(f.adoptedBetween(t0, time.Now()), t0)
+		nc.Start(1)
+		nc.WaitReady(1)
+		time.Sleep(2 * time.Second)
+		c.note = "(agents moved only if a replica could not renew its leases while NATS elected new leaders)"
+	})
+
 	run("rolling restart of all three", func(c *caseResult) {
 		var notes []string
 		for _, b := range f.reps {
@@ -157,32 +183,6 @@ func TestFailover(t *testing.T) {
 			time.Sleep(time.Second)
 		}
 		c.note = "(" + strings.Join(notes, ", ") + ")"
-	})
-
-	run("kill -9 of one NATS node", func(c *caseResult) {
-		t0 := time.Now()
-		nc.Kill(1)
-		time.Sleep(8 * time.Second)
-		c.agentsMoved, c.takeover = takeover(f.adoptedBetween(t0, time.Now()), t0)
-		nc.Start(1)
-		nc.WaitReady(1)
-		time.Sleep(2 * time.Second)
-		c.note = "(agents moved only if a replica could not renew its leases while NATS elected new leaders)"
-	})
-
-	run("a replica cut off from NATS", func(c *caseResult) {
-		held := pollers(t, r2)
-		t0 := time.Now()
-		for _, p := range proxies {
-			p.setCut(true)
-		}
-		c.agentsMoved, c.takeover = waitTakeover(f, t0, held)
-		time.Sleep(time.Until(t0.Add(cutFor)))
-		for _, p := range proxies {
-			p.setCut(false)
-		}
-		time.Sleep(5 * time.Second) // r2 reconnects and stores what it polled before it stopped
-		c.note = fmt.Sprintf("(r2 polled %d; cut for %v)", held, cutFor)
 	})
 
 	// Drain: no new probes; every client must end up with every probe pushed.
