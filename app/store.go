@@ -79,11 +79,14 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (_ *openedStor
 	}
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	o.Store, err = natsstore.Open(octx, natsstore.Options{Conn: o.nc, Prefix: cfg.NATSPrefix, Replicas: replicas,
+	// Through a local: a failed Open's nil *Store in the interface field would not be nil to
+	// close, which would call Close on it.
+	st, err := natsstore.Open(octx, natsstore.Options{Conn: o.nc, Prefix: cfg.NATSPrefix, Replicas: replicas,
 		Storage: jetstream.FileStorage, Retention: ret})
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	o.Store = st
 	return o, nil
 }
 

@@ -158,17 +158,25 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 // write. A handle keeps the mode it was bound with, so a replica re-creating the bucket (which
 // turns direct gets back on) does not change how others read.
 func leaderReads(ctx context.Context, js jetstream.JetStream, bucket string) (jetstream.KeyValue, error) {
-	st, err := js.Stream(ctx, "KV_"+bucket)
-	if err != nil {
-		return nil, err
-	}
-	if cfg := st.CachedInfo().Config; cfg.AllowDirect {
-		cfg.AllowDirect = false
-		if _, err := js.UpdateStream(ctx, cfg); err != nil {
+	// A cluster that is electing leaders or catching a restarted node up refuses stream
+	// updates for a moment; Open's context bounds the retries.
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		st, err := js.Stream(ctx, "KV_"+bucket)
+		if err == nil {
+			if cfg := st.CachedInfo().Config; cfg.AllowDirect {
+				cfg.AllowDirect = false
+				_, err = js.UpdateStream(ctx, cfg)
+			}
+		}
+		if err == nil {
+			return js.KeyValue(ctx, bucket)
+		}
+		select {
+		case <-ctx.Done():
 			return nil, err
+		case <-time.After(wait):
 		}
 	}
-	return js.KeyValue(ctx, bucket)
 }
 
 // Close makes every later call fail with ErrClosed and ends running Watch calls. It does not
