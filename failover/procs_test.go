@@ -18,32 +18,56 @@ import (
 	"github.com/ccgw-bridge/ccgw-bridge/store/nats/natstest"
 )
 
-// buildBinaries builds the programs the test runs as real processes, from this module (and
+// The binaries are built once for the package's tests into binDir, removed by TestMain.
+var (
+	binDir   string
+	binOnce  sync.Once
+	bins     map[string]string
+	binsErr  error
+	binsTook time.Duration
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildBinaries builds the programs the tests run as real processes, from this module (and
 // nats-server from the module version go.mod pins), without the race detector: they are the
 // system under test, not the test.
 func buildBinaries(t *testing.T) map[string]string {
 	t.Helper()
-	dir := t.TempDir()
-	out := map[string]string{}
-	start := time.Now()
-	defer func() { t.Logf("built %d binaries in %v", len(out), time.Since(start).Round(time.Millisecond)) }()
-	nats, err := natstest.Build(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out["nats-server"] = nats
-	for name, pkg := range map[string]string{
-		"ccgw-bridge": "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-bridge",
-		"ccgw-sim":    "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-sim",
-	} {
-		bin := filepath.Join(dir, name)
-		cmd := exec.Command("go", "build", "-o", bin, pkg)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	binOnce.Do(func() {
+		start := time.Now()
+		defer func() { binsTook = time.Since(start) }()
+		if binDir, binsErr = os.MkdirTemp("", "ccgw-failover-bin-"); binsErr != nil {
+			return
 		}
-		out[name] = bin
+		out := map[string]string{}
+		if out["nats-server"], binsErr = natstest.Build(binDir); binsErr != nil {
+			return
+		}
+		for name, pkg := range map[string]string{
+			"ccgw-bridge": "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-bridge",
+			"ccgw-sim":    "github.com/ccgw-bridge/ccgw-bridge/cmd/ccgw-sim",
+		} {
+			bin := filepath.Join(binDir, name)
+			if b, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+				binsErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+				return
+			}
+			out[name] = bin
+		}
+		bins = out
+	})
+	if binsErr != nil {
+		t.Fatal(binsErr)
 	}
-	return out
+	t.Logf("binaries built in %v (once per run)", binsTook.Round(time.Millisecond))
+	return bins
 }
 
 // proc is a child process whose combined output is read line by line.
