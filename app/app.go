@@ -93,7 +93,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		PollPause: cfg.PollPause, SubscriberBuffer: cfg.SubscriberBuffer, Heartbeat: cfg.Heartbeat,
 		HeartbeatWindow: cfg.GatewayHeartbeat,
 		IdempotencyTTL:  cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
-		ReplicaID: cfg.ReplicaID, LeaseTTL: cfg.LeaseTTL, TakeoverInterval: cfg.TakeoverInterval,
+		ReplicaID: cfg.ReplicaID, LeaseTTL: cfg.LeaseTTL, TakeoverInterval: cfg.TakeoverInterval, DrainBound: cfg.GatewayPollTimeout,
 		PasswordVerifierKey: verifierKey,
 	})
 	if err != nil {
@@ -165,6 +165,11 @@ func (a *App) Shutdown() {
 }
 
 func (a *App) close() {
+	if a.sim != nil {
+		// The embedded simulator goes first: closing it answers its parked polls, which the
+		// core would otherwise wait for (it lets polls in flight end by themselves).
+		a.sim.Close()
+	}
 	if a.core != nil {
 		a.core.Close()
 	}

@@ -59,6 +59,9 @@ type Options struct {
 	// FlushBound is how long a poller that stopped polling keeps trying to store its buffered
 	// events before counting them in ccgw_events_unstored_total (default 2 min).
 	FlushBound time.Duration
+	// DrainBound caps how long Close waits for polls in flight to be answered before cutting
+	// them (default 15 s, above the gateway's 10 s long-poll wait).
+	DrainBound time.Duration
 	// PasswordVerifierKey keys the HMAC stored with a session to recognise a repeated sign-in
 	// with the same password on any replica. Empty: a random key per process, so the rule holds
 	// only on the replica (and run) that signed the agent in. The password itself is never stored.
@@ -84,6 +87,7 @@ func (o *Options) setDefaults() {
 	def(&o.LeaseTTL, 15*time.Second)
 	def(&o.TakeoverInterval, time.Second)
 	def(&o.FlushBound, 2*time.Minute)
+	def(&o.DrainBound, 15*time.Second)
 	if o.SubscriberBuffer <= 0 {
 		o.SubscriberBuffer = 4096
 	}
@@ -177,6 +181,19 @@ func (c *Core) Close() {
 		c.sweepStop()
 		<-c.sweepDone
 	}
+	// Polls in flight are answered within the gateway's long-poll wait: waiting for them loses
+	// no event they bring (see poller.drain); DrainBound caps the wait.
+	for _, p := range ps {
+		p.drain()
+	}
+	drained := time.NewTimer(c.opts.DrainBound)
+	for _, p := range ps {
+		select {
+		case <-p.done:
+		case <-drained.C:
+		}
+	}
+	drained.Stop()
 	for _, p := range ps {
 		p.halt()
 	}

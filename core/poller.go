@@ -29,7 +29,8 @@ type poller struct {
 	// outage): they exist nowhere else. Only the poller's goroutine touches it.
 	pending []store.Event
 
-	cancel      context.CancelFunc // stops polling
+	cancel      context.CancelFunc // stops polling at once, cutting a poll in flight
+	drainCancel context.CancelFunc // stops polling once the poll in flight has been answered
 	flushCancel context.CancelFunc // gives up storing pending events
 	done        chan struct{}
 }
@@ -73,12 +74,14 @@ func (c *Core) startPoller(s store.Session, conn AgentConn) error {
 		return ErrPolledElsewhere
 	}
 	flushCtx, flushCancel := context.WithCancel(c.ctx)
+	loopCtx, drainCancel := context.WithCancel(ctx)
 	p := &poller{c: c, agentID: s.AgentID, conn: conn, savedGUID: s.GUID, lease: lease,
-		cancel: cancel, flushCancel: flushCancel, done: make(chan struct{})}
+		cancel: cancel, drainCancel: drainCancel, flushCancel: flushCancel, done: make(chan struct{})}
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		cancel()
+		drainCancel()
 		flushCancel()
 		lease.release()
 		return ErrClosed
@@ -88,7 +91,7 @@ func (c *Core) startPoller(s store.Session, conn AgentConn) error {
 	c.updateSessionGaugesLocked()
 	c.mu.Unlock()
 	c.m.Pollers.Inc() // here, not in run: the gauge is right as soon as the sign-in returns
-	go p.run(ctx, flushCtx)
+	go p.run(loopCtx, ctx, flushCtx)
 	return nil
 }
 
@@ -98,8 +101,13 @@ func (p *poller) connection() AgentConn {
 	return p.conn
 }
 
-// halt stops polling; the poller still tries to store what it holds for a short grace.
+// halt stops polling at once; the poller still tries to store what it holds for a short grace.
 func (p *poller) halt() { p.cancel() }
+
+// drain stops polling after the poll in flight. Cutting a long poll can lose the event the
+// gateway is answering it with at that instant (it has no acknowledgement), so a graceful stop
+// lets the poll end by itself, within the gateway's long-poll wait, and stores what it brought.
+func (p *poller) drain() { p.drainCancel() }
 
 // wait waits for the poller to end, giving up on storing its pending events after grace.
 func (p *poller) wait(grace time.Duration) {
@@ -123,7 +131,7 @@ func (p *poller) stop() {
 // stopGrace bounds how long a stopped poller keeps trying to store events the store refused.
 const stopGrace = 2 * time.Second
 
-func (p *poller) run(ctx, flushCtx context.Context) {
+func (p *poller) run(loop, ctx, flushCtx context.Context) {
 	c := p.c
 	defer func() {
 		p.flushCancel()
@@ -140,7 +148,7 @@ func (p *poller) run(ctx, flushCtx context.Context) {
 		c.mu.Unlock()
 		close(p.done)
 	}()
-	lost, detail := p.poll(ctx, flushCtx)
+	lost, detail := p.poll(loop, ctx, flushCtx)
 	p.flushPending(flushCtx)
 	if lost != ChangeUnknown {
 		p.markLost(flushCtx, lost, detail)
@@ -152,27 +160,30 @@ func (p *poller) run(ctx, flushCtx context.Context) {
 	}
 }
 
-// poll polls until ctx ends or the session is over; it returns why the session was lost
-// (ChangeUnknown when it was not). Appends run on storeCtx, not ctx: an append cut off by the
-// poller's stop may still have been stored, and appending the events again would log them twice.
-func (p *poller) poll(ctx, storeCtx context.Context) (lost ChangeReason, detail string) {
+// poll polls until loop ends or the session is over; it returns why the session was lost
+// (ChangeUnknown when it was not). A poll in flight is cut only when hard ends (a lost lease, a
+// sign-out); when only loop ends (drain) its answer is awaited and kept. Appends run on
+// storeCtx: an append cut off by the poller's stop may still have been stored, and appending
+// the events again would log them twice.
+func (p *poller) poll(loop, hard, storeCtx context.Context) (lost ChangeReason, detail string) {
 	c := p.c
+	ctx := hard
 	bo := gatewayclient.Backoff{Min: c.opts.BackoffMin, Max: c.opts.BackoffMax}
 	heartbeat := time.Now() // the last poll the gateway answered: its heartbeat for the agent
 	var refused time.Time   // when the current run of refused polls began; zero: none
-	for ctx.Err() == nil {
+	for loop.Err() == nil {
 		if len(p.pending) > 0 && !p.flush(storeCtx) && len(p.pending) >= c.opts.EventBuffer {
 			// The store is down and the buffer full: stop taking events from the gateway, which
 			// keeps them queued, rather than drop any.
-			sleep(ctx, bo.Next())
+			sleep(loop, bo.Next())
 			continue
 		}
 		// A poll still unanswered when the gateway's heartbeat window closes cannot keep the
 		// agent signed in any more, so it is not waited for past that point.
-		pollCtx, cancel := context.WithDeadline(ctx, heartbeat.Add(c.opts.HeartbeatWindow))
+		pollCtx, cancel := context.WithDeadline(hard, heartbeat.Add(c.opts.HeartbeatWindow))
 		ev, err := p.connection().Poll(pollCtx)
 		cancel()
-		if ctx.Err() != nil {
+		if hard.Err() != nil {
 			if err == nil && ev != nil { // answered as the poll was cut: keep it
 				p.buffer(ev)
 			}
@@ -181,7 +192,7 @@ func (p *poller) poll(ctx, storeCtx context.Context) (lost ChangeReason, detail 
 		p.saveGUID(ctx)
 		switch {
 		case err != nil && p.handingOver.Load():
-			sleep(ctx, c.opts.PollPause)
+			sleep(loop, c.opts.PollPause)
 		case err != nil && time.Since(heartbeat) >= c.opts.HeartbeatWindow:
 			return ChangeHeartbeatExpired, fmt.Sprintf(
 				"the bridge could not poll the gateway for the agent for %v, the gateway's heartbeat window: the gateway has signed the agent out", c.opts.HeartbeatWindow)
@@ -206,16 +217,16 @@ func (p *poller) poll(ctx, storeCtx context.Context) (lost ChangeReason, detail 
 				return reason, fmt.Sprintf("the gateway %s on every poll for %v (last answer: %v)", what, c.opts.LostConfirm, err)
 			}
 			c.log.Warn("event poll refused; confirming before declaring the session lost", "agent", p.agentID, "err", err)
-			sleep(ctx, min(bo.Next(), c.opts.LostConfirm/4))
+			sleep(loop, min(bo.Next(), c.opts.LostConfirm/4))
 		case err != nil:
 			c.m.PollErrors.Inc()
 			c.log.Warn("event poll failed; retrying", "agent", p.agentID, "err", err)
-			sleep(ctx, bo.Next())
+			sleep(loop, bo.Next())
 		default:
 			heartbeat, refused = time.Now(), time.Time{}
 			bo.Reset()
 			if ev == nil {
-				sleep(ctx, c.opts.PollPause)
+				sleep(loop, c.opts.PollPause)
 				continue
 			}
 			if ev.Type == SessionChangeType {

@@ -296,7 +296,7 @@ func (cl *cluster) start(t *testing.T, id string) *replica {
 	r.m = core.NewMetrics(prometheus.NewRegistry())
 	o := core.Options{PollPause: 5 * time.Millisecond, BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
 		Metrics: r.m, ReplicaID: id, LeaseTTL: testLeaseTTL, TakeoverInterval: 50 * time.Millisecond,
-		PasswordVerifierKey: []byte("a key every replica of the test shares, 32+ bytes"), FlushBound: 10 * time.Second, LostConfirm: 300 * time.Millisecond}
+		PasswordVerifierKey: []byte("a key every replica of the test shares, 32+ bytes"), FlushBound: 10 * time.Second, LostConfirm: 300 * time.Millisecond, DrainBound: time.Second}
 	if cl.opts != nil {
 		cl.opts(&o)
 	}
