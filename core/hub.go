@@ -282,6 +282,14 @@ func (h *hub) caughtUp(s *subscriber) (uint64, bool) {
 	return h.pos, true
 }
 
+// position is the hub's dispatch position: every event up to it is in the store, so a write
+// that starts after this call gets a greater position.
+func (h *hub) position() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.pos
+}
+
 // addWaiter registers interest in an agent's events of the given types; the caller must call
 // the returned function when done.
 func (h *hub) addWaiter(agent string, types ...string) (*waiter, func()) {

@@ -28,6 +28,11 @@ type poller struct {
 	// pending holds events taken from the gateway that the store has not accepted yet (an
 	// outage): they exist nowhere else. Only the poller's goroutine touches it.
 	pending []store.Event
+	// uncertain: an append of pending events failed in a way that does not say whether the store
+	// kept them (a timeout, a cut connection); the next attempt first drops those it finds in the
+	// agent's log after checkFrom, so a retry never logs an event twice.
+	uncertain bool
+	checkFrom uint64
 
 	cancel      context.CancelFunc // stops polling at once, cutting a poll in flight
 	drainCancel context.CancelFunc // stops polling once the poll in flight has been answered
@@ -269,21 +274,39 @@ func (p *poller) flush(ctx context.Context) bool {
 	}
 	actx, cancel := context.WithTimeout(ctx, appendTimeout)
 	defer cancel()
+	if p.uncertain {
+		if err := p.dropStored(actx); err != nil {
+			p.c.observeStore(err)
+			return false
+		}
+		if len(p.pending) == 0 {
+			return true
+		}
+	}
+	from := p.c.hub.position()
 	var (
 		stored []store.Event
 		err    error
 	)
+	defer func() {
+		if err != nil && !errors.Is(err, store.ErrInvalidArgument) {
+			if !p.uncertain {
+				p.checkFrom = from
+			}
+			p.uncertain = true
+		}
+	}()
 	if p.lease.valid() {
 		stored, err = p.c.st.AppendFenced(actx, store.Fence{Key: leaseKey(p.agentID), Owner: p.c.opts.ReplicaID}, p.agentID, p.pending...)
 		if errors.Is(err, store.ErrLeaseLost) {
 			p.lease.lose("the store says another replica holds the lease")
 		}
-		p.dropStored(len(stored))
+		p.dropFirst(len(stored))
 	}
 	if !p.lease.valid() && len(p.pending) > 0 {
 		n := len(p.pending)
 		stored, err = p.c.st.Append(actx, p.agentID, p.pending...)
-		p.dropStored(len(stored))
+		p.dropFirst(len(stored))
 		if err == nil {
 			p.c.log.Warn("stored events polled before the lease was lost", "agent", p.agentID, "events", n)
 		}
@@ -296,9 +319,48 @@ func (p *poller) flush(ctx context.Context) bool {
 	return len(p.pending) == 0
 }
 
-// dropStored removes the first n pending events, which the store has accepted (a batch that
+// dropStored drops the pending events the agent's log already holds after checkFrom (matched
+// by receipt time and type, which the poller sets and the store keeps), after an append whose
+// outcome was unknown.
+func (p *poller) dropStored(ctx context.Context) error {
+	type key struct {
+		at  int64
+		typ string
+	}
+	inLog := map[key]struct{}{}
+	for after := p.checkFrom; ; {
+		evs, err := p.c.st.Read(ctx, []string{p.agentID}, after, 512)
+		if err != nil {
+			return err
+		}
+		if len(evs) == 0 {
+			break
+		}
+		for _, e := range evs {
+			inLog[key{e.ReceivedAt.UnixNano(), e.Type}] = struct{}{}
+		}
+		after = evs[len(evs)-1].Pos
+	}
+	kept := p.pending[:0]
+	for _, e := range p.pending {
+		if _, ok := inLog[key{e.ReceivedAt.UnixNano(), e.Type}]; !ok {
+			kept = append(kept, e)
+		}
+	}
+	if n := len(p.pending) - len(kept); n > 0 {
+		p.c.log.Info("an append whose outcome was unknown had stored events; not storing them again", "agent", p.agentID, "events", n)
+		p.c.buffered.Add(-int64(n))
+		p.c.m.EventsBuffered.Sub(float64(n))
+	}
+	clear(p.pending[len(kept):])
+	p.pending = kept
+	p.uncertain = false
+	return nil
+}
+
+// dropFirst removes the first n pending events, which the store has accepted (a batch that
 // fails part-way returns the events it stored: retrying them would log them twice).
-func (p *poller) dropStored(n int) {
+func (p *poller) dropFirst(n int) {
 	if n == 0 {
 		return
 	}

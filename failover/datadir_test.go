@@ -52,6 +52,7 @@ func TestDataDirRestart(t *testing.T) {
 	go func() { defer wg.Done(); pr.run(ctx, time.Second) }()
 	time.Sleep(3 * time.Second)
 
+	var stops []time.Time
 	for _, restart := range []struct {
 		name string
 		stop func()
@@ -64,6 +65,7 @@ func TestDataDirRestart(t *testing.T) {
 		{"kill -9 and restart", b.proc.kill},
 	} {
 		t0 := time.Now()
+		stops = append(stops, t0)
 		restart.stop()
 		f.start(b)
 		moved, took := waitTakeover(f, t0, n)
@@ -102,6 +104,13 @@ func TestDataDirRestart(t *testing.T) {
 	}
 	t.Logf("DATADIR %d probes pushed, lost %d, duplicated %d, gaps %d, stream reconnects %d (resumed from the cursor); gateway: signed in again %d, signed out %d; request_id remembered: %v",
 		pushed, all.lost[0], all.dups[0], cl.gaps, cl.reconnects, relogged, signedOut, retry.callID == first.callID)
+	shown := 0
+	for k, at := range pr.pushedAt {
+		if cl.got[k] == 0 && shown < 10 {
+			shown++
+			t.Logf("lost probe %v pushed %v after the first stop, %v after the second", k, at.Sub(stops[0]).Round(time.Millisecond), at.Sub(stops[1]).Round(time.Millisecond))
+		}
+	}
 	if all.lost[0]+all.dups[0]+cl.gaps+relogged+signedOut != 0 {
 		t.Error("want nothing lost, repeated, re-signed-in or signed out")
 	}
