@@ -6,6 +6,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -196,6 +198,10 @@ func (c *streamClient) follow(ctx context.Context, cl ccgwv1.AgentEventServiceCl
 	if err != nil {
 		return
 	}
+	if os.Getenv("CCGW_FAILOVER_DEBUG") != "" {
+		fmt.Println("DEBUG resume from", cursorPos(cursor))
+		defer func() { fmt.Println("DEBUG stream ended at", cursorPos(c.cursor)) }()
+	}
 	for {
 		m, err := st.Recv()
 		if err != nil {
@@ -279,4 +285,14 @@ func getJSONLen(url string, n *int) error {
 	}
 	*n = len(arr)
 	return nil
+}
+
+func cursorPos(c string) string {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 3 {
+		return "?"
+	}
+	n := int(b[1])
+	pos, _ := binary.Uvarint(b[2+n:])
+	return fmt.Sprintf("%s/%d", b[2:2+n], pos)
 }
