@@ -158,6 +158,9 @@ func (a *App) Serve() {
 // simulator. Agents stay signed in at the gateway.
 func (a *App) Shutdown() {
 	a.shutdown.Do(func() {
+		// The pollers finish their polls in flight and hand their agents over while the
+		// server drains its RPCs, not after.
+		a.core.Drain()
 		a.server.Shutdown(a.hs)
 		a.close()
 		a.log.Info("ccgw-bridge stopped")

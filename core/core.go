@@ -119,6 +119,7 @@ type Core struct {
 	hubWait   func()
 	sweepStop context.CancelFunc
 	sweepDone chan struct{}
+	sweepOnce sync.Once
 
 	storeHealth storeHealth
 	buffered    atomic.Int64 // events polled and not yet stored, all agents
@@ -128,6 +129,8 @@ type Core struct {
 	lost    map[string]struct{} // agents whose session was lost, for the sessions gauge
 	locks   keyedMutex          // serialises sign-in/sign-out per agent (the gateway forbids overlap)
 	closed  bool
+	// draining: a graceful stop began (Drain); no poller starts any more.
+	draining bool
 }
 
 // New builds a core; Metrics must be set (NewMetrics).
@@ -177,10 +180,7 @@ func (c *Core) Close() {
 		ps = append(ps, p)
 	}
 	c.mu.Unlock()
-	if c.sweepStop != nil {
-		c.sweepStop()
-		<-c.sweepDone
-	}
+	c.stopSweep()
 	// Polls in flight are answered within the gateway's long-poll wait: waiting for them loses
 	// no event they bring (see poller.drain); DrainBound caps the wait.
 	for _, p := range ps {
@@ -205,6 +205,33 @@ func (c *Core) Close() {
 		c.cancel()
 		c.hubWait()
 	}
+}
+
+// Drain starts a graceful stop of the pollers without waiting for it: no new poll goes out and
+// no session is adopted any more, each poller stops once its poll in flight is answered and then
+// releases its lease. A shutdown calls it first, so the gateway's long-poll wait overlaps the
+// server's own drain; Close then waits for the pollers.
+func (c *Core) Drain() {
+	c.mu.Lock()
+	c.draining = true
+	ps := make([]*poller, 0, len(c.pollers))
+	for _, p := range c.pollers {
+		ps = append(ps, p)
+	}
+	c.mu.Unlock()
+	c.stopSweep()
+	for _, p := range ps {
+		p.drain()
+	}
+}
+
+func (c *Core) stopSweep() {
+	c.sweepOnce.Do(func() {
+		if c.sweepStop != nil {
+			c.sweepStop()
+			<-c.sweepDone
+		}
+	})
 }
 
 // ReplicaID is the id this process uses in poller leases.

@@ -83,7 +83,7 @@ func (c *Core) startPoller(s store.Session, conn AgentConn) error {
 	p := &poller{c: c, agentID: s.AgentID, conn: conn, savedGUID: s.GUID, lease: lease,
 		cancel: cancel, drainCancel: drainCancel, flushCancel: flushCancel, done: make(chan struct{})}
 	c.mu.Lock()
-	if c.closed {
+	if c.closed || c.draining {
 		c.mu.Unlock()
 		cancel()
 		drainCancel()
