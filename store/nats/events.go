@@ -234,9 +234,10 @@ func (s *Store) nextStored(ctx context.Context, subj string, from uint64) (*deco
 	return &d, nil
 }
 
-// Read implements store.Events. Every event is one request to the stream leader (not a direct
-// get, which a lagging follower could answer), so a reader never sees a position before the
-// positions below it.
+// Read implements store.Events. On a single-replica stream it uses batched direct gets (see
+// direct.go). Otherwise every event is one request to the stream leader: a direct get could be
+// answered by a lagging follower, and a merge of agents read from different states could skip
+// a position.
 func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit int) ([]store.Event, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, err
@@ -246,6 +247,9 @@ func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit
 	}
 	if after == math.MaxUint64 {
 		return nil, nil
+	}
+	if s.direct {
+		return s.readDirect(ctx, agentIDs, after, limit)
 	}
 	var out []store.Event
 	if len(agentIDs) == 0 {

@@ -74,6 +74,9 @@ type Store struct {
 	maxAge   int64 // retention by age, ns
 
 	stream  string // events stream name
+	direct  bool   // the stream has one replica: reads use batched direct gets
+	mux     replyMux
+	timeout time.Duration
 	subjPre string // "<P>.ev."
 
 	closed   atomic.Bool
@@ -124,10 +127,14 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		MaxAge:            ret.MaxAge,
 		Storage:           opts.Storage,
 		Replicas:          replicas,
+		// Direct gets are answered by any replica, and a follower may lag: they are used
+		// only when there is no follower (see read.go).
+		AllowDirect: replicas == 1,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store/nats: events stream %s: %w", s.stream, err)
 	}
+	s.direct, s.timeout = replicas == 1, timeout
 	buckets := []struct {
 		kv   *jetstream.KeyValue
 		name string
@@ -154,6 +161,7 @@ func (s *Store) Close() error {
 		return store.ErrClosed
 	}
 	close(s.closedCh)
+	s.mux.close()
 	return nil
 }
 
