@@ -149,8 +149,9 @@ func (s *Store) append(ctx context.Context, agentID string, f *store.Fence, evs 
 		if err != nil {
 			return out, fmt.Errorf("store/nats: encode event: %w", err)
 		}
+		// The one header stays on the stored message; every reader pays for headers.
 		ack, err := s.js.PublishMsg(ctx, &natsgo.Msg{Subject: subj, Data: data},
-			jetstream.WithExpectStream(s.stream), jetstream.WithExpectLastSequencePerSubject(h.subjSeq))
+			jetstream.WithExpectLastSequencePerSubject(h.subjSeq))
 		if err != nil {
 			h.loaded = false
 			if isWrongLastSeq(err) && conflicts < maxConflicts {
