@@ -1,6 +1,7 @@
 package nats
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,11 +21,6 @@ import (
 // Only for single-replica streams: any replica answers a direct get, and a lagging follower
 // would answer with an older state.
 func (s *Store) batch(ctx context.Context, subj string, from uint64, n int) (_ []decoded, more bool, err error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.timeout)
-		defer cancel()
-	}
 	req, _ := json.Marshal(struct {
 		Seq     uint64 `json:"seq"`
 		NextFor string `json:"next_by_subj"`
@@ -109,15 +105,7 @@ func (s *Store) readDirect(ctx context.Context, agentIDs []string, after uint64,
 		}
 		all = append(all, evs...)
 	}
-	slices.SortFunc(all, func(a, b store.Event) int {
-		switch {
-		case a.Pos < b.Pos:
-			return -1
-		case a.Pos > b.Pos:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(all, func(a, b store.Event) int { return cmp.Compare(a.Pos, b.Pos) })
 	return all[:min(limit, len(all))], nil
 }
 

@@ -81,18 +81,8 @@ func (s *Store) load(ctx context.Context, agentID string, h *agentHead) error {
 }
 
 func (s *Store) checkpoint(ctx context.Context, agentID string) (checkpoint, error) {
-	var cp checkpoint
-	e, err := s.agents.Get(ctx, token(agentID))
-	switch {
-	case errors.Is(err, jetstream.ErrKeyNotFound):
-		return cp, nil
-	case err != nil:
-		return cp, s.wrap(ctx, "agent checkpoint", err)
-	}
-	if err := json.Unmarshal(e.Value(), &cp); err != nil {
-		return cp, fmt.Errorf("store/nats: checkpoint of agent %q does not decode: %w", agentID, err)
-	}
-	return cp, nil
+	cp, _, err := getJSON[checkpoint](ctx, s, s.agents, "agent checkpoint", agentID)
+	return cp, err
 }
 
 // Append implements store.Events. When a later event of a batch fails, the events already
@@ -113,6 +103,8 @@ func (s *Store) append(ctx context.Context, agentID string, f *store.Fence, evs 
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if agentID == "" {
 		return nil, invalid("empty agent id")
 	}
@@ -243,6 +235,8 @@ func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if limit < 1 {
 		return nil, invalid("limit %d", limit)
 	}
@@ -322,6 +316,8 @@ func (s *Store) Head(ctx context.Context) (uint64, string, error) {
 	if err := s.check(ctx); err != nil {
 		return 0, "", err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	info, err := s.events.Info(ctx)
 	if err != nil {
 		return 0, "", s.wrap(ctx, "head", err)
@@ -334,6 +330,8 @@ func (s *Store) DeleteEvents(ctx context.Context, agentID string) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if agentID == "" {
 		return invalid("empty agent id")
 	}

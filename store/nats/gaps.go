@@ -18,6 +18,8 @@ func (s *Store) Gaps(ctx context.Context, agentIDs []string, after uint64) ([]st
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	ids := agentIDs
 	if len(ids) == 0 {
 		var err error

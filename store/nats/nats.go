@@ -54,7 +54,7 @@ type Options struct {
 	Retention store.Retention
 	// Now is the clock for leases and idempotency TTLs; nil means time.Now.
 	Now func() time.Time
-	// Timeout bounds each request when the caller's context has no deadline (default 5 s).
+	// Timeout bounds each call (default 5 s; the caller's deadline applies when earlier).
 	Timeout time.Duration
 }
 
@@ -166,14 +166,12 @@ func (s *Store) Close() error {
 }
 
 // check is the common entry test of every method.
-func (s *Store) check(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if s.closed.Load() {
-		return store.ErrClosed
-	}
-	return nil
+func (s *Store) check(ctx context.Context) error { return store.Entry(ctx, s.closed.Load()) }
+
+// bound limits one call to the store's timeout, within the caller's deadline: a request lost
+// with a connection (a killed server) is not answered, and must not hold its caller for good.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
 }
 
 // wrap turns a client error into the store's: a closed store or ended context wins over
