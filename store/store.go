@@ -22,6 +22,18 @@ var ErrClosed = errors.New("store: closed")
 // id, key or owner, a limit below 1 or a non-positive ttl. Backends never panic on bad input.
 var ErrInvalidArgument = errors.New("store: invalid argument")
 
+// Entry is the check every backend method makes first: ctx.Err() when ctx is done, then
+// ErrClosed once the store is closed.
+func Entry(ctx context.Context, closed bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if closed {
+		return ErrClosed
+	}
+	return nil
+}
+
 // Store is everything the core needs from a backend. All methods are safe for concurrent use.
 // Every method first fails with ctx.Err() when ctx is already done and with ErrClosed once the
 // store is closed.

@@ -1,7 +1,9 @@
 package nats
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -127,4 +129,21 @@ type request struct {
 	Result      []byte `json:"r,omitempty"`
 	Created     int64  `json:"c"` // Unix ns
 	Expires     int64  `json:"e"` // Unix ns
+}
+
+// getJSON reads the record under key from kv (its zero value and revision 0 when there is
+// none) and decodes it; what names the record in errors.
+func getJSON[T any](ctx context.Context, s *Store, kv jetstream.KeyValue, what, key string) (T, uint64, error) {
+	var v T
+	e, err := kv.Get(ctx, token(key))
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return v, 0, nil
+	}
+	if err != nil {
+		return v, 0, s.wrap(ctx, "get "+what, err)
+	}
+	if err := json.Unmarshal(e.Value(), &v); err != nil {
+		return v, 0, fmt.Errorf("store/nats: %s %q does not decode: %w", what, key, err)
+	}
+	return v, e.Revision(), nil
 }

@@ -81,18 +81,8 @@ func (s *Store) load(ctx context.Context, agentID string, h *agentHead) error {
 }
 
 func (s *Store) checkpoint(ctx context.Context, agentID string) (checkpoint, error) {
-	var cp checkpoint
-	e, err := s.agents.Get(ctx, token(agentID))
-	switch {
-	case errors.Is(err, jetstream.ErrKeyNotFound):
-		return cp, nil
-	case err != nil:
-		return cp, s.wrap(ctx, "agent checkpoint", err)
-	}
-	if err := json.Unmarshal(e.Value(), &cp); err != nil {
-		return cp, fmt.Errorf("store/nats: checkpoint of agent %q does not decode: %w", agentID, err)
-	}
-	return cp, nil
+	cp, _, err := getJSON[checkpoint](ctx, s, s.agents, "agent checkpoint", agentID)
+	return cp, err
 }
 
 // Append implements store.Events. When a later event of a batch fails, the events already
@@ -113,6 +103,8 @@ func (s *Store) append(ctx context.Context, agentID string, f *store.Fence, evs 
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if agentID == "" {
 		return nil, invalid("empty agent id")
 	}
@@ -149,8 +141,9 @@ func (s *Store) append(ctx context.Context, agentID string, f *store.Fence, evs 
 		if err != nil {
 			return out, fmt.Errorf("store/nats: encode event: %w", err)
 		}
+		// The one header stays on the stored message; every reader pays for headers.
 		ack, err := s.js.PublishMsg(ctx, &natsgo.Msg{Subject: subj, Data: data},
-			jetstream.WithExpectStream(s.stream), jetstream.WithExpectLastSequencePerSubject(h.subjSeq))
+			jetstream.WithExpectLastSequencePerSubject(h.subjSeq))
 		if err != nil {
 			h.loaded = false
 			if isWrongLastSeq(err) && conflicts < maxConflicts {
@@ -234,18 +227,24 @@ func (s *Store) nextStored(ctx context.Context, subj string, from uint64) (*deco
 	return &d, nil
 }
 
-// Read implements store.Events. Every event is one request to the stream leader (not a direct
-// get, which a lagging follower could answer), so a reader never sees a position before the
-// positions below it.
+// Read implements store.Events. On a single-replica stream it uses batched direct gets (see
+// direct.go). Otherwise every event is one request to the stream leader: a direct get could be
+// answered by a lagging follower, and a merge of agents read from different states could skip
+// a position.
 func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit int) ([]store.Event, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if limit < 1 {
 		return nil, invalid("limit %d", limit)
 	}
 	if after == math.MaxUint64 {
 		return nil, nil
+	}
+	if s.direct {
+		return s.readDirect(ctx, agentIDs, after, limit)
 	}
 	var out []store.Event
 	if len(agentIDs) == 0 {
@@ -317,6 +316,8 @@ func (s *Store) Head(ctx context.Context) (uint64, string, error) {
 	if err := s.check(ctx); err != nil {
 		return 0, "", err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	info, err := s.events.Info(ctx)
 	if err != nil {
 		return 0, "", s.wrap(ctx, "head", err)
@@ -329,6 +330,8 @@ func (s *Store) DeleteEvents(ctx context.Context, agentID string) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if agentID == "" {
 		return invalid("empty agent id")
 	}

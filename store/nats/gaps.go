@@ -12,12 +12,16 @@ import (
 )
 
 // Gaps implements store.Events. An agent's first retained message says which Seq and Pos came
-// before it; with nothing retained, its checkpoint does. FromSeq is exact (1) when the cursor
-// predates the agent's first event and 0 otherwise: the dropped messages' positions are gone.
+// before it; with nothing retained, its checkpoint does. FromSeq is exact when the cursor
+// predates the agent's first event, or when the first event after the cursor is still stored
+// (expired by age on this store's clock but not yet removed by the server); otherwise it is 0:
+// the positions of messages the server removed are gone.
 func (s *Store) Gaps(ctx context.Context, agentIDs []string, after uint64) ([]store.Gap, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	ids := agentIDs
 	if len(ids) == 0 {
 		var err error
@@ -73,7 +77,14 @@ func (s *Store) gap(ctx context.Context, agentID string, after uint64) (store.Ga
 		return store.Gap{}, false, nil
 	}
 	g := store.Gap{AgentID: agentID, ToSeq: lastSeq}
-	if after < first {
+	switch d, err := s.nextStored(ctx, s.subject(agentID), after+1); {
+	case err != nil:
+		return store.Gap{}, false, err
+	case d != nil && d.ev.Seq <= lastSeq && (d.ev.Seq == 1 || d.prev <= after):
+		// The first event after the cursor is still stored, though dropped (expired, not
+		// yet removed by the server), and nothing before it was after the cursor.
+		g.FromSeq = d.ev.Seq
+	case after < first:
 		g.FromSeq = 1
 	}
 	return g, true, nil

@@ -3,7 +3,6 @@ package nats
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -23,18 +22,7 @@ func diskTTL(d time.Duration) time.Duration {
 }
 
 func (s *Store) getRequest(ctx context.Context, key string) (request, uint64, error) {
-	var r request
-	e, err := s.requests.Get(ctx, token(key))
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return r, 0, nil
-	}
-	if err != nil {
-		return r, 0, s.wrap(ctx, "get request", err)
-	}
-	if err := json.Unmarshal(e.Value(), &r); err != nil {
-		return r, 0, fmt.Errorf("store/nats: request record %q does not decode: %w", key, err)
-	}
-	return r, e.Revision(), nil
+	return getJSON[request](ctx, s, s.requests, "request record", key)
 }
 
 // putRequest writes r at the expected revision (0: the key must be absent or deleted) with a
@@ -62,6 +50,8 @@ func (s *Store) ReserveRequest(ctx context.Context, key, fingerprint string, ttl
 	if err := s.check(ctx); err != nil {
 		return store.IdemRecord{}, false, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if key == "" || ttl <= 0 {
 		return store.IdemRecord{}, false, invalid("request key %q, ttl %v", key, ttl)
 	}
@@ -97,6 +87,8 @@ func (s *Store) CompleteRequest(ctx context.Context, key string, result []byte) 
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if key == "" {
 		return invalid("empty request key")
 	}
@@ -124,6 +116,8 @@ func (s *Store) GetRequest(ctx context.Context, key string) (store.IdemRecord, e
 	if err := s.check(ctx); err != nil {
 		return store.IdemRecord{}, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if key == "" {
 		return store.IdemRecord{}, invalid("empty request key")
 	}

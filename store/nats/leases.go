@@ -3,8 +3,6 @@ package nats
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -17,18 +15,7 @@ const casAttempts = 8
 
 // getLease returns the lease record and its revision (0 when there is none).
 func (s *Store) getLease(ctx context.Context, key string) (lease, uint64, error) {
-	var l lease
-	e, err := s.leases.Get(ctx, token(key))
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return l, 0, nil
-	}
-	if err != nil {
-		return l, 0, s.wrap(ctx, "get lease", err)
-	}
-	if err := json.Unmarshal(e.Value(), &l); err != nil {
-		return l, 0, fmt.Errorf("store/nats: lease %q does not decode: %w", key, err)
-	}
-	return l, e.Revision(), nil
+	return getJSON[lease](ctx, s, s.leases, "lease", key)
 }
 
 // AcquireLease implements store.Leases.
@@ -36,6 +23,8 @@ func (s *Store) AcquireLease(ctx context.Context, key, owner string, ttl time.Du
 	if err := s.check(ctx); err != nil {
 		return false, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if key == "" || owner == "" || ttl <= 0 {
 		return false, invalid("lease key %q, owner %q, ttl %v", key, owner, ttl)
 	}
@@ -70,6 +59,8 @@ func (s *Store) ReleaseLease(ctx context.Context, key, owner string) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if key == "" || owner == "" {
 		return invalid("lease key %q, owner %q", key, owner)
 	}

@@ -54,7 +54,7 @@ type Options struct {
 	Retention store.Retention
 	// Now is the clock for leases and idempotency TTLs; nil means time.Now.
 	Now func() time.Time
-	// Timeout bounds each request when the caller's context has no deadline (default 5 s).
+	// Timeout bounds each call (default 5 s; the caller's deadline applies when earlier).
 	Timeout time.Duration
 }
 
@@ -74,6 +74,9 @@ type Store struct {
 	maxAge   int64 // retention by age, ns
 
 	stream  string // events stream name
+	direct  bool   // the stream has one replica: reads use batched direct gets
+	mux     replyMux
+	timeout time.Duration
 	subjPre string // "<P>.ev."
 
 	closed   atomic.Bool
@@ -124,10 +127,14 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		MaxAge:            ret.MaxAge,
 		Storage:           opts.Storage,
 		Replicas:          replicas,
+		// Direct gets are answered by any replica, and a follower may lag: they are used
+		// only when there is no follower (see read.go).
+		AllowDirect: replicas == 1,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store/nats: events stream %s: %w", s.stream, err)
 	}
+	s.direct, s.timeout = replicas == 1, timeout
 	buckets := []struct {
 		kv   *jetstream.KeyValue
 		name string
@@ -186,18 +193,17 @@ func (s *Store) Close() error {
 		return store.ErrClosed
 	}
 	close(s.closedCh)
+	s.mux.close()
 	return nil
 }
 
 // check is the common entry test of every method.
-func (s *Store) check(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if s.closed.Load() {
-		return store.ErrClosed
-	}
-	return nil
+func (s *Store) check(ctx context.Context) error { return store.Entry(ctx, s.closed.Load()) }
+
+// bound limits one call to the store's timeout, within the caller's deadline: a request lost
+// with a connection (a killed server) is not answered, and must not hold its caller for good.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
 }
 
 // wrap turns a client error into the store's: a closed store or ended context wins over

@@ -17,6 +17,8 @@ func (s *Store) PutSession(ctx context.Context, sess store.Session) (store.Sessi
 	if err := s.check(ctx); err != nil {
 		return store.Session{}, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if sess.AgentID == "" {
 		return store.Session{}, invalid("empty agent id")
 	}
@@ -46,6 +48,8 @@ func (s *Store) GetSession(ctx context.Context, agentID string) (store.Session, 
 	if err := s.check(ctx); err != nil {
 		return store.Session{}, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if agentID == "" {
 		return store.Session{}, invalid("empty agent id")
 	}
@@ -64,6 +68,8 @@ func (s *Store) DeleteSession(ctx context.Context, agentID string) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if agentID == "" {
 		return invalid("empty agent id")
 	}
@@ -79,6 +85,8 @@ func (s *Store) ListSessions(ctx context.Context, after string, limit int) ([]st
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if limit < 1 {
 		return nil, invalid("limit %d", limit)
 	}

@@ -1,8 +1,6 @@
 package storetest
 
 import (
-	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -92,34 +90,6 @@ func testRealTimeRetention(t *testing.T, newStore NewStoreFunc) {
 	noErr(t, "Gaps", err)
 	checkGaps(t, "Gaps(1001, 0) after expiry and a new append", gaps,
 		[]wantGap{{store.Gap{AgentID: "1001", FromSeq: 1, ToSeq: uint64(len(m.logs["1001"]))}, true}})
-}
-
-// gapsDisagree is checkAllCursors returning the first disagreement instead of failing.
-func gapsDisagree(t *testing.T, s store.Store, m gapModel) string {
-	t.Helper()
-	c := ctx(t)
-	head, _, err := s.Head(c)
-	noErr(t, "Head", err)
-	sets := [][]string{nil, {"1001", "1002"}, {"1002", "1001", "1002"}, {"4040"}}
-	for id := range m.logs {
-		sets = append(sets, []string{id})
-	}
-	for _, set := range sets {
-		for cur := uint64(0); cur <= head+1; cur++ {
-			got, err := s.Gaps(c, set, cur)
-			noErr(t, "Gaps", err)
-			want := m.want(slices.Clone(set), cur)
-			ok := len(got) == len(want)
-			for i := 0; ok && i < len(got); i++ {
-				g, w := got[i], want[i].gap
-				ok = g.AgentID == w.AgentID && g.ToSeq == w.ToSeq && (g.FromSeq == w.FromSeq || (!want[i].exact && g.FromSeq == 0))
-			}
-			if !ok {
-				return fmt.Sprintf("Gaps(%v, %d): got %+v, want %+v", set, cur, got, want)
-			}
-		}
-	}
-	return ""
 }
 
 func values(m map[string][]store.Event) [][]store.Event {

@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Lifecycle", testLifecycle},
 		{"Fencing", testFencing},
 		{"RealTimeRetention", testRealTimeRetention},
+		{"Model", testModel},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStore) })
