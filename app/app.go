@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/ccgw-bridge/ccgw-bridge/buildinfo"
 	"github.com/ccgw-bridge/ccgw-bridge/core"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
@@ -52,8 +53,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := core.NewMetrics(reg)
+	build := buildinfo.Read()
+	registerBuildInfo(reg, build)
 
-	details := map[string]string{}
+	details := map[string]string{"version": build.Version, "revision": build.Revision}
 	gatewayURL := cfg.GatewayURL
 	if gatewayURL == "" {
 		if gatewayURL, err = a.startSimulator(); err != nil {

@@ -27,21 +27,6 @@ func waitChange(t *testing.T, next func() *ccgwv1.StreamEventsResponse, agent st
 	}
 }
 
-// restChange reads a REST NDJSON stream until a session change arrives.
-func restChange(t *testing.T, lines <-chan map[string]any) map[string]any {
-	t.Helper()
-	for {
-		select {
-		case m := <-lines:
-			if ch, ok := m["sessionChange"].(map[string]any); ok {
-				return ch
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("no session change within 5s")
-		}
-	}
-}
-
 // Session changes reach gRPC and REST streams alike, past an event_types filter, numbered and
 // resumable like events (issue 9 item 4).
 func TestSessionChangesOnStreams(t *testing.T) {
@@ -57,7 +42,7 @@ func TestSessionChangesOnStreams(t *testing.T) {
 		in.GetSequence() == 0 || in.GetCursor() == "" || in.GetTime() == nil {
 		t.Fatalf("sign-in change %v", in)
 	}
-	if ch := restChange(t, lines); ch["sessionState"] != "SESSION_STATE_ACTIVE" || ch["reason"] != "SESSION_CHANGE_REASON_SIGNED_IN" || ch["cursor"] != in.GetCursor() {
+	if ch := readMessage(t, lines, "sessionChange"); ch["sessionState"] != "SESSION_STATE_ACTIVE" || ch["reason"] != "SESSION_CHANGE_REASON_SIGNED_IN" || ch["cursor"] != in.GetCursor() {
 		t.Fatalf("REST sign-in change %v", ch)
 	}
 	if _, err := b.sessions.SignOut(ctxT(t, 5*time.Second), &ccgwv1.SignOutRequest{AgentId: "1001"}); err != nil {
@@ -68,7 +53,7 @@ func TestSessionChangesOnStreams(t *testing.T) {
 		out.GetSequence() <= in.GetSequence() {
 		t.Fatalf("sign-out change %v", out)
 	}
-	if ch := restChange(t, lines); ch["sessionState"] != "SESSION_STATE_SIGNED_OUT" {
+	if ch := readMessage(t, lines, "sessionChange"); ch["sessionState"] != "SESSION_STATE_SIGNED_OUT" {
 		t.Fatalf("REST sign-out change %v", ch)
 	}
 
@@ -78,7 +63,7 @@ func TestSessionChangesOnStreams(t *testing.T) {
 		t.Fatalf("first message %v", m)
 	}
 	for _, want := range []*ccgwv1.SessionChange{in, out} {
-		if ch := restChange(t, lines); ch["sequence"] != strconv.FormatUint(want.GetSequence(), 10) || ch["cursor"] != want.GetCursor() {
+		if ch := readMessage(t, lines, "sessionChange"); ch["sequence"] != strconv.FormatUint(want.GetSequence(), 10) || ch["cursor"] != want.GetCursor() {
 			t.Fatalf("replayed %v, want %v", ch, want)
 		}
 	}
@@ -142,14 +127,14 @@ func TestPassThroughRefusals(t *testing.T) {
 		reason     string
 	}{
 		{"held agent", "0c0ffee0-1111-2222-3333-444455556666.AgentGateway0", codes.FailedPrecondition, "PASS_THROUGH_FOR_HELD_AGENT"},
-		{"empty", "", codes.InvalidArgument, "INVALID_PASS_THROUGH_GUID"},
-		{"space", "a b", codes.InvalidArgument, "INVALID_PASS_THROUGH_GUID"},
+		{"empty", "", codes.InvalidArgument, "INVALID_REQUEST"},
+		{"space", "a b", codes.InvalidArgument, "INVALID_REQUEST"},
 	} {
 		t.Run("gRPC "+tc.name, func(t *testing.T) {
 			ctx := metadata.AppendToOutgoingContext(ctxT(t, 5*time.Second), "x-ccgw-guid", tc.guid)
 			_, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 2})
 			st := status.Convert(err)
-			if st.Code() != tc.code || errorInfo(st).GetReason() != tc.reason {
+			if st.Code() != tc.code || errorInfo(st).GetReason() != tc.reason || (tc.guid != "" && strings.Contains(st.String(), tc.guid)) {
 				t.Fatalf("got %v (%v), want %v %s", st.Code(), st.Message(), tc.code, tc.reason)
 			}
 		})
@@ -161,8 +146,8 @@ func TestPassThroughRefusals(t *testing.T) {
 		reason string
 	}{
 		{"held agent", []string{"0c0ffee0-1111-2222-3333-444455556666.AgentGateway0"}, http.StatusBadRequest, "PASS_THROUGH_FOR_HELD_AGENT"},
-		{"non-ASCII", []string{"gu\u00efd-0001.AgentGateway0"}, http.StatusBadRequest, "INVALID_PASS_THROUGH_GUID"},
-		{"repeated", []string{"a", "b"}, http.StatusBadRequest, "INVALID_PASS_THROUGH_GUID"},
+		{"non-ASCII", []string{"gu\u00efd-0001.AgentGateway0"}, http.StatusBadRequest, "INVALID_REQUEST"},
+		{"repeated", []string{"guid-aaaa-0001", "guid-bbbb-0002"}, http.StatusBadRequest, "INVALID_REQUEST"},
 	} {
 		t.Run("REST "+tc.name, func(t *testing.T) {
 			req := mustRequest(t, http.MethodPost, b.httpBase+"/v1/agents/1001/voice:callInnerSkill", `{"skillId":"2"}`)
@@ -173,13 +158,18 @@ func TestPassThroughRefusals(t *testing.T) {
 			}
 			body, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			if res.StatusCode != tc.status || !strings.Contains(string(body), tc.reason) {
+			if res.StatusCode != tc.status || !strings.Contains(string(body), tc.reason) || strings.Contains(string(body), tc.header[0]) {
 				t.Fatalf("got %d %s, want %d %s", res.StatusCode, body, tc.status, tc.reason)
 			}
 		})
 	}
 	if n := calls(); n != "" && n != "0" {
 		t.Fatalf("%s refused pass-through calls reached the gateway", n)
+	}
+	for _, secret := range []string{"0c0ffee0-1111-2222-3333-444455556666", "d-0001.AgentGateway0"} {
+		if strings.Contains(b.logs.String(), secret) || strings.Contains(b.scrape(t), secret) {
+			t.Errorf("a refused pass-through GUID appears in the logs or metrics: %q", secret)
+		}
 	}
 	s, err := b.sessions.GetSession(ctxT(t, time.Second), &ccgwv1.GetSessionRequest{AgentId: "1001"})
 	if err != nil || s.GetSession().GetSessionState() != ccgwv1.SessionState_SESSION_STATE_ACTIVE {

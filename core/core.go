@@ -41,6 +41,9 @@ type Options struct {
 	IdempotencyTTL time.Duration
 	// AwaitDefault bounds await_outcome when the RPC has no deadline (default 30 s).
 	AwaitDefault time.Duration
+	// OutcomeWindow is how long a transfer keeps its claim on its call's late outcome events
+	// (default 2 min; see correlate.go).
+	OutcomeWindow time.Duration
 	// ReplicaID names this process in poller leases (default a random id). It must be unique
 	// among live replicas and stable across restarts: a restarted replica then takes back its
 	// own unexpired leases at once.
@@ -84,6 +87,7 @@ func (o *Options) setDefaults() {
 	def(&o.Heartbeat, 15*time.Second)
 	def(&o.IdempotencyTTL, 10*time.Minute)
 	def(&o.AwaitDefault, 30*time.Second)
+	def(&o.OutcomeWindow, 2*time.Minute)
 	def(&o.LeaseTTL, 15*time.Second)
 	def(&o.TakeoverInterval, time.Second)
 	def(&o.FlushBound, 2*time.Minute)
@@ -128,7 +132,10 @@ type Core struct {
 	pollers map[string]*poller
 	lost    map[string]struct{} // agents whose session was lost, for the sessions gauge
 	locks   keyedMutex          // serialises sign-in/sign-out per agent (the gateway forbids overlap)
-	closed  bool
+	// cmdLocks sends the transfers of one call one at a time, so they queue for their outcome
+	// events in the order the gateway accepted them.
+	cmdLocks keyedMutex
+	closed   bool
 	// draining: a graceful stop began (Drain); no poller starts any more.
 	draining bool
 }

@@ -12,8 +12,12 @@ import (
 // the caller's context errors. The server maps all of them to gRPC statuses in one place.
 var (
 	// ErrNoSession: the bridge holds no session for the agent (never signed in here, or signed
-	// out) and the call carried no pass-through GUID.
+	// out): the answer of GetSession and SignOut, which ask about the session itself.
 	ErrNoSession = errors.New("the bridge holds no session for this agent")
+	// ErrNotSignedIn: a command for an agent the bridge holds no session for, sent without a
+	// pass-through GUID. Unlike ErrNoSession it is about the agent, not the session resource:
+	// the agent must be signed in before it can act.
+	ErrNotSignedIn = errors.New("the agent is not signed in through this bridge")
 	// ErrSessionLost: the session exists but the gateway no longer accepts it; sign in again.
 	ErrSessionLost = errors.New("the agent's gateway session was lost; sign in again")
 	// ErrRequestIDReused: a request_id came back with a different payload.

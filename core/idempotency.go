@@ -153,7 +153,7 @@ type errorRec struct {
 	StatusCode    int    `json:"status,omitempty"`
 }
 
-var coreErrors = []error{ErrNoSession, ErrSessionLost, ErrAwaitNeedsFeed, ErrClosed, ErrOutcomeUnknown}
+var coreErrors = []error{ErrNoSession, ErrNotSignedIn, ErrSessionLost, ErrAwaitNeedsFeed, ErrPassThroughForHeldAgent, ErrClosed, ErrOutcomeUnknown}
 
 func encodeOutcome[T any](v T, err error) ([]byte, error) {
 	if err == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,7 @@ type poller struct {
 	savedGUID   string      // the GUID the store holds, as far as this poller knows
 	handingOver atomic.Bool // a sign-out or forced sign-in is in flight: refusals are expected
 	lease       *heldLease
+	lost        atomic.Bool // the poller found the session lost and is on its way out
 
 	// pending holds events taken from the gateway that the store has not accepted yet (an
 	// outage): they exist nowhere else. Only the poller's goroutine touches it.
@@ -219,7 +221,10 @@ func (p *poller) poll(loop, hard, storeCtx context.Context) (lost ChangeReason, 
 				if gatewayclient.IsNotSignedIn(err) {
 					reason, what = ChangeNotSignedIn, "said the agent is not signed in"
 				}
-				return reason, fmt.Sprintf("the gateway %s on every poll for %v (last answer: %v)", what, c.opts.LostConfirm, err)
+				if ge := (*gatewayclient.Error)(nil); errors.As(err, &ge) {
+					what += " (retcode " + ge.Retcode + ")"
+				}
+				return reason, fmt.Sprintf("the gateway %s on every poll for %v", what, c.opts.LostConfirm)
 			}
 			c.log.Warn("event poll refused; confirming before declaring the session lost", "agent", p.agentID, "err", err)
 			sleep(loop, min(bo.Next(), c.opts.LostConfirm/4))
@@ -451,6 +456,8 @@ func (p *poller) adoptStoredGUID(ctx context.Context) storedGUID {
 // stays gone, and one replaced by a newer sign-in (another GUID) is left alone.
 func (p *poller) markLost(ctx context.Context, reason ChangeReason, detail string) {
 	c := p.c
+	p.lost.Store(true)
+	detail = strings.ToValidUTF8(detail, "\uFFFD") // it may quote the gateway, and goes out in proto strings
 	bo := gatewayclient.Backoff{Min: c.opts.BackoffMin, Max: c.opts.BackoffMax}
 	for {
 		s, err := c.st.GetSession(ctx, p.agentID)

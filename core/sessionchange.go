@@ -36,7 +36,7 @@ var changeNames = map[ChangeReason]string{
 	ChangeNotSignedIn: "NOT_SIGNED_IN", ChangeHeartbeatExpired: "HEARTBEAT_EXPIRED",
 }
 
-var stateNames = map[store.SessionState]string{store.SessionActive: "ACTIVE", store.SessionLost: "LOST", 0: "SIGNED_OUT"}
+var sessionStateNames = map[store.SessionState]string{store.SessionActive: "ACTIVE", store.SessionLost: "LOST", 0: "SIGNED_OUT"}
 
 // SessionChange is the content of a SessionChangeType event. State 0 means the bridge holds no
 // session for the agent any more (signed out).
@@ -62,7 +62,7 @@ func decodeChange(ev *store.Event) (SessionChange, bool) {
 	var j changeJSON
 	_ = json.Unmarshal(ev.Content, &j) // a damaged record still is a change: of unknown kind
 	ch := SessionChange{Detail: j.Detail}
-	for st, name := range stateNames {
+	for st, name := range sessionStateNames {
 		if name == j.State {
 			ch.State = st
 		}
@@ -75,16 +75,20 @@ func decodeChange(ev *store.Event) (SessionChange, bool) {
 	return ch, true
 }
 
+// encodeChange is the log record of a change.
+func encodeChange(ch SessionChange) (store.Event, error) {
+	content, err := json.Marshal(changeJSON{State: sessionStateNames[ch.State], Reason: changeNames[ch.Reason], Detail: ch.Detail})
+	return store.Event{Type: SessionChangeType, ReceivedAt: time.Now(), Reason: changeNames[ch.Reason], Content: content}, err
+}
+
 // logChange appends a session change to the agent's log and waits (within ctx) until the hub
 // has applied it, so that what the caller reads next (GetSession, a snapshot) already agrees.
 func (c *Core) logChange(ctx context.Context, agentID string, ch SessionChange) (store.Event, error) {
-	content, err := json.Marshal(changeJSON{State: stateNames[ch.State], Reason: changeNames[ch.Reason], Detail: ch.Detail})
+	ev, err := encodeChange(ch)
 	if err != nil {
 		return store.Event{}, err
 	}
-	evs, err := c.st.Append(ctx, agentID, store.Event{
-		Type: SessionChangeType, ReceivedAt: time.Now(), Reason: changeNames[ch.Reason], Content: content,
-	})
+	evs, err := c.st.Append(ctx, agentID, ev)
 	if err != nil {
 		return store.Event{}, err
 	}

@@ -225,3 +225,18 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// A session change that retention dropped is counted in the gap like any event.
+func TestSessionChangeCountedInGap(t *testing.T) {
+	h := newHarness(t, retain(3))
+	before := startStream(t, h.core, core.StreamParams{AgentIDs: []string{"1001"}}).next(t).Snapshot.Cursor
+	evs := record(t, h, []string{"1001"}, 3) // 1 the sign-in's change, 2 InService, 3 Ready, 4-6 markers
+	if _, ok := evs[0].SessionChange(); !ok || evs[0].Seq != 1 {
+		t.Fatalf("first logged message %+v, want the sign-in's session change", evs[0].Event)
+	}
+	rec := startStream(t, h.core, core.StreamParams{AgentIDs: []string{"1001"}, ResumeAfter: before})
+	rec.next(t)
+	if got, want := describe(collect(t, rec, 3)), []string{"gap 1001 1-3", "1001:4", "1001:5", "1001:6"}; !slices.Equal(got, want) {
+		t.Fatalf("resumed from before the sign-in: %v, want %v", got, want)
+	}
+}

@@ -54,6 +54,9 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 	if c.isClosed() {
 		return SessionInfo{}, ErrClosed
 	}
+	if local := c.poller(p.AgentID); local != nil && local.lost.Load() {
+		local.stop() // a lost session is not held; let its poller finish recording the loss
+	}
 	verifier := c.requestVerifier(p)
 	stored, err := c.st.GetSession(ctx, p.AgentID)
 	c.observeStore(err)

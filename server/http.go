@@ -34,6 +34,10 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 	dialOpts := []grpc.DialOption{
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return s.loop.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		// Refuse unknown query parameters and text that is not UTF-8 before the request is
+		// marshalled (restinput.go).
+		grpc.WithChainUnaryInterceptor(restUnaryCheck),
+		grpc.WithChainStreamInterceptor(restStreamCheck),
 	}
 	if tp := s.cfg.TracerProvider; tp != nil {
 		// Carries the REST request's trace context into the gRPC server's span.
@@ -58,6 +62,11 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 			}
 			return "", false
 		}),
+		// Strict input and one error shape for REST (restinput.go).
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, newStrictJSON()),
+		runtime.WithErrorHandler(restError),
+		runtime.WithRoutingErrorHandler(restRoutingError),
+		runtime.WithStreamErrorHandler(restStreamError),
 	)
 	ctx := context.Background()
 	for _, reg := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
@@ -70,7 +79,7 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 		}
 	}
 	mux := http.NewServeMux()
-	var rest http.Handler = s.refuseBadPassThrough(gw, ndjsonStreams(gw))
+	var rest http.Handler = s.refuseBadPassThrough(gw, strictREST(ndjsonStreams(gw)))
 	if tp := s.cfg.TracerProvider; tp != nil {
 		rest = otelhttp.NewHandler(rest, "rest", otelhttp.WithTracerProvider(tp),
 			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.Pattern }))

@@ -17,7 +17,6 @@ import (
 	"buf.build/go/protovalidate"
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
-	protovalidatemw "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/protovalidate"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
@@ -135,14 +134,15 @@ func New(cfg Config) (*Server, error) {
 			unaryRequestID,
 			rpcMetrics.UnaryServerInterceptor(),
 			logging.UnaryServerInterceptor(logger, logOpts...),
-			protovalidatemw.UnaryServerInterceptor(validator),
+			unaryValidate(validator, s.log),
 		),
 		grpc.ChainStreamInterceptor(
 			recovery.StreamServerInterceptor(rec),
+			streamDecode, // first to wrap the stream: the wrappers after it see decoded requests
 			streamRequestID,
 			rpcMetrics.StreamServerInterceptor(),
 			logging.StreamServerInterceptor(logger, logOpts...),
-			protovalidatemw.StreamServerInterceptor(validator),
+			streamValidate(validator, s.log),
 		),
 	}
 	if cfg.TracerProvider != nil {
@@ -152,10 +152,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.grpc = grpc.NewServer(opts...)
 	svc := &services{core: cfg.Core, log: s.log, stopping: s.stopping}
-	ccgwv1.RegisterAgentSessionServiceServer(s.grpc, &sessionService{services: svc})
-	ccgwv1.RegisterCallControlServiceServer(s.grpc, &callService{services: svc})
-	ccgwv1.RegisterAgentEventServiceServer(s.grpc, &eventService{services: svc})
-	healthpb.RegisterHealthServer(s.grpc, s.health)
+	// Every service decodes its own requests (decodingService), so that a malformed one is
+	// INVALID_ARGUMENT rather than gRPC's INTERNAL.
+	s.grpc.RegisterService(decodingService(&ccgwv1.AgentSessionService_ServiceDesc), &sessionService{services: svc})
+	s.grpc.RegisterService(decodingService(&ccgwv1.CallControlService_ServiceDesc), &callService{services: svc})
+	s.grpc.RegisterService(decodingService(&ccgwv1.AgentEventService_ServiceDesc), &eventService{services: svc})
+	s.grpc.RegisterService(decodingService(&healthpb.Health_ServiceDesc), s.health)
 	reflection.Register(s.grpc)
 	rpcMetrics.InitializeMetrics(s.grpc)
 	s.health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)

@@ -4,10 +4,9 @@ import (
 	"context"
 	"log/slog"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/ccgw-bridge/ccgw-bridge/core"
@@ -142,7 +141,7 @@ func (s *callService) TransferSession(ctx context.Context, r *ccgwv1.TransferSes
 	case *ccgwv1.TransferSessionRequest_AccessCode:
 		p.Target, p.AccessCode = core.TargetAccessCode, t.AccessCode.GetCode()
 	default: // unreachable past validation; kept so a bypassed validator cannot panic the core
-		return nil, status.Error(codes.InvalidArgument, "target is required")
+		return nil, invalidRequest([]*errdetails.BadRequest_FieldViolation{{Field: "target", Description: "a target is required"}})
 	}
 	res, err := s.core.TransferSession(ctx, p)
 	if err != nil {
@@ -168,7 +167,7 @@ func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.S
 	err := s.core.Stream(ctx, core.StreamParams{AgentIDs: agents, EventTypes: r.GetEventTypes(), ResumeAfter: r.GetResumeAfter()},
 		func(m core.StreamMsg) error { return stream.SendMsg(wireMessage(m)) })
 	if s.stopping.Err() != nil {
-		return status.Error(codes.Unavailable, "the bridge is shutting down; resume from the last cursor on another replica or after restart")
+		return ruleShuttingDown.status(nil)
 	}
 	return toStatus(stream.Context(), s.log, err)
 }

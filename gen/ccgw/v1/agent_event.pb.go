@@ -119,8 +119,13 @@ const (
 	// pointed too far back.
 	GapReason_GAP_REASON_EXPIRED GapReason = 1
 	// The resume_after cursor was issued by an earlier run of the bridge's event
-	// log (an in-memory log that restarted). Sequences may have started again
-	// at 1; the stream continues with every event the log now holds.
+	// log (an in-memory log that restarted): the events of the earlier log
+	// after the cursor are lost, and how many cannot be told, so
+	// from_sequence and to_sequence are 0. One such Gap is sent per agent the
+	// stream names and per agent with events in the new log, before that
+	// agent's first event. Sequences may have started again at 1; the stream
+	// continues with every event the new log holds (with EXPIRED gaps for any
+	// it no longer keeps).
 	GapReason_GAP_REASON_LOG_RESTARTED GapReason = 2
 )
 
@@ -187,13 +192,24 @@ type StreamEventsRequest struct {
 	// skip values; only a Gap message means events were lost.
 	EventTypes []string `protobuf:"bytes,3,rep,name=event_types,json=eventTypes,proto3" json:"event_types,omitempty"`
 	// Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-	// StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-	// same agent selection. The bridge first replays the events after it that
-	// it still keeps, announcing with a Gap those it no longer keeps, then goes
-	// on live; a client that passes the last cursor it processed sees every
-	// later event exactly once. Empty: start live, right after the snapshot.
+	// StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+	// bridge first replays the events after it that it still keeps, announcing
+	// with a Gap those it no longer keeps, then goes on live; a client that
+	// passes the last cursor it processed sees every later event exactly once.
+	// Empty: start live, right after the snapshot.
+	//
+	// A cursor is a point in the bridge-wide order of events, not tied to the
+	// stream that issued it, so it may resume another selection: the new
+	// stream delivers its own agents' events after that point. Narrowing the
+	// selection (a cursor of a two-agent stream on a one-agent stream) loses
+	// nothing of the agents kept. Widening it does not replay, for the added
+	// agents, their events before the cursor (their state is in the snapshot).
+	// The same holds for `event_types`: events of a type added after the
+	// cursor are not replayed from before it.
+	//
 	// Cursors are opaque (do not build or parse them) and at most 1024
-	// characters; one the bridge cannot read gives INVALID_ARGUMENT.
+	// characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+	// INVALID_CURSOR).
 	ResumeAfter   string `protobuf:"bytes,4,opt,name=resume_after,json=resumeAfter,proto3" json:"resume_after,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -708,7 +724,7 @@ func (x *SessionChange) GetTime() *timestamppb.Timestamp {
 }
 
 // The state of the agents a stream follows, at the moment the stream
-// started. Always the first message of a stream.
+// started. Always the first message of a stream, also when resuming.
 type StateSnapshot struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// One entry per followed agent that the bridge holds a session for (ACTIVE
@@ -717,9 +733,13 @@ type StateSnapshot struct {
 	// with the agent's log up to that position: the latest SessionChange
 	// before it, and the events after that change.
 	Agents []*AgentSnapshot `protobuf:"bytes,1,rep,name=agents,proto3" json:"agents,omitempty"`
-	// The stream position the snapshot describes. Without resume_after the
-	// events that follow are exactly those after this position. Passing it as
-	// resume_after later resumes from the snapshot.
+	// The stream position the snapshot describes: every agent's state
+	// includes the events up to here. Without resume_after the events that
+	// follow are exactly those after this position. With resume_after the
+	// replayed events come first; those up to this position are already
+	// reflected in the snapshot (their sequence is at most the agent's
+	// last_sequence), the rest are newer. Passing this cursor as resume_after
+	// later resumes from the snapshot.
 	Cursor        string `protobuf:"bytes,2,opt,name=cursor,proto3" json:"cursor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -776,11 +796,20 @@ type AgentSnapshot struct {
 	AgentId string `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
 	// Whether the session works. See SessionState.
 	SessionState SessionState `protobuf:"varint,2,opt,name=session_state,json=sessionState,proto3,enum=ccgw.v1.SessionState" json:"session_state,omitempty"`
-	// What the agent is doing. See AgentState. UNSPECIFIED until the first
-	// state event of the current session, and while the session is LOST.
+	// What the agent is doing. See AgentState. Folded from the agent's
+	// events by the rules of the README's "Agent view" table: for example
+	// AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+	// next state event. A SessionChange also makes it UNSPECIFIED, and it
+	// stays so while the session is LOST.
 	AgentState AgentState `protobuf:"varint,3,opt,name=agent_state,json=agentState,proto3,enum=ccgw.v1.AgentState" json:"agent_state,omitempty"`
-	// Calls and chat sessions the agent is part of in its current session, by
-	// CC-Gateway call id. Empty while the session is LOST.
+	// Calls and chat sessions the agent is part of, by CC-Gateway call id,
+	// oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+	// _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+	// AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+	// successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+	// does not remove it: a failed transfer leaves the chat with the agent.
+	// AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+	// empty the list, so it is empty while the session is LOST.
 	ActiveCallIds []string `protobuf:"bytes,4,rep,name=active_call_ids,json=activeCallIds,proto3" json:"active_call_ids,omitempty"`
 	// Sequence number of the agent's latest event or SessionChange, already
 	// reflected in this snapshot; 0 when the agent has none yet.
@@ -921,19 +950,26 @@ func (x *Heartbeat) GetCursor() string {
 	return ""
 }
 
-// Announces events of one agent that this stream will not deliver. The
-// stream goes on with the agent's next event the bridge still has.
+// Announces events of one agent that this stream will not deliver. Gaps
+// come in log order among the replayed events: right before the agent's next
+// event the bridge still has, or, when it has none (yet), after the last
+// replayed event, ordered by agent id. The stream goes on with that event.
 type Gap struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The agent whose events are missing.
+	// The agent whose events are missing. Always set.
 	AgentId string `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
-	// First missing sequence number.
+	// First missing sequence number. Exact whenever the client missed at most
+	// 4096 of the agent's events; 0 when the bridge can no longer tell (the
+	// range then starts right after the last sequence the client received of
+	// this agent). 0 for LOG_RESTARTED.
 	FromSequence uint64 `protobuf:"varint,2,opt,name=from_sequence,json=fromSequence,proto3" json:"from_sequence,omitempty"`
 	// Last missing sequence number; the missing range is from_sequence to
-	// to_sequence, both included.
+	// to_sequence, both included. 0 for LOG_RESTARTED.
 	ToSequence uint64 `protobuf:"varint,3,opt,name=to_sequence,json=toSequence,proto3" json:"to_sequence,omitempty"`
-	// A position just after the missing range, to resume from when
-	// reconnecting.
+	// The position of this message in the stream: past the missing range and
+	// past every message sent before it, and before the agent's next event.
+	// Resuming from it reports neither this gap again nor anything already
+	// sent.
 	ResumeCursor string `protobuf:"bytes,4,opt,name=resume_cursor,json=resumeCursor,proto3" json:"resume_cursor,omitempty"`
 	// Why the events are missing.
 	Reason        GapReason `protobuf:"varint,5,opt,name=reason,proto3,enum=ccgw.v1.GapReason" json:"reason,omitempty"`

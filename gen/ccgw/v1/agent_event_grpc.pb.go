@@ -44,8 +44,13 @@ type AgentEventServiceClient interface {
 	// shuts down; reconnect with `resume_after` set to the last cursor seen.
 	//
 	// REST streams are newline-delimited JSON (application/x-ndjson): one
-	// object per line, {"result": <StreamEventsResponse>}, or {"error": ...}
-	// if the stream fails. /v1/agents/{agent_id}/events follows one agent;
+	// object per line, {"result": <StreamEventsResponse>}, or, if the stream
+	// fails (before or after its first message), one last line
+	// {"error": <google.rpc.Status>} holding the same status, ErrorInfo
+	// included, that a unary REST error is. A client that falls too far behind
+	// gets RESOURCE_EXHAUSTED (reason SUBSCRIBER_TOO_SLOW, metadata
+	// `resume_after`); shutdown ends streams with UNAVAILABLE (reason
+	// SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
 	// /v1/events follows the agents named by `agent_ids`, or every agent when
 	// none are named.
 	StreamEvents(ctx context.Context, in *StreamEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamEventsResponse], error)
@@ -100,8 +105,13 @@ type AgentEventServiceServer interface {
 	// shuts down; reconnect with `resume_after` set to the last cursor seen.
 	//
 	// REST streams are newline-delimited JSON (application/x-ndjson): one
-	// object per line, {"result": <StreamEventsResponse>}, or {"error": ...}
-	// if the stream fails. /v1/agents/{agent_id}/events follows one agent;
+	// object per line, {"result": <StreamEventsResponse>}, or, if the stream
+	// fails (before or after its first message), one last line
+	// {"error": <google.rpc.Status>} holding the same status, ErrorInfo
+	// included, that a unary REST error is. A client that falls too far behind
+	// gets RESOURCE_EXHAUSTED (reason SUBSCRIBER_TOO_SLOW, metadata
+	// `resume_after`); shutdown ends streams with UNAVAILABLE (reason
+	// SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
 	// /v1/events follows the agents named by `agent_ids`, or every agent when
 	// none are named.
 	StreamEvents(*StreamEventsRequest, grpc.ServerStreamingServer[StreamEventsResponse]) error

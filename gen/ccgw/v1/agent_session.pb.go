@@ -52,8 +52,9 @@ const (
 	//
 	// `lost_reason` says which, and streams get a SessionChange saying it.
 	// A LOST session has agent_state UNSPECIFIED and no active calls.
-	// Commands fail with FAILED_PRECONDITION. Call SignIn again to get a new
-	// session, or SignOut to forget this one.
+	// Commands fail with FAILED_PRECONDITION (reason CCGW_AGENT_NOT_SIGNED_IN,
+	// metadata `session_state` SESSION_STATE_LOST and `lost_reason`). Call
+	// SignIn again to get a new session, or SignOut to forget this one.
 	SessionState_SESSION_STATE_LOST SessionState = 2
 	// The bridge holds no session for the agent any more: it was signed out
 	// through the bridge. Used only in SessionChange; GetSession and
@@ -611,8 +612,8 @@ type SignOutRequest struct {
 	AgentId string `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
 	// Sign out even while the agent is in a call, releasing the call. Without
 	// it the gateway refuses to sign out an agent that is talking or
-	// answering, and the call fails with FAILED_PRECONDITION. In REST it is
-	// the `force` query parameter.
+	// answering, and the call fails with FAILED_PRECONDITION (reason
+	// CCGW_STATE_REJECTED). In REST it is the `force` query parameter.
 	Force         bool `protobuf:"varint,2,opt,name=force,proto3" json:"force,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -989,8 +990,8 @@ const file_ccgw_v1_agent_session_proto_rawDesc = "" +
 	"\aSignOut\x12\x17.ccgw.v1.SignOutRequest\x1a\x18.ccgw.v1.SignOutResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/agents/{agent_id}/session\x12l\n" +
 	"\n" +
 	"GetSession\x12\x1a.ccgw.v1.GetSessionRequest\x1a\x1b.ccgw.v1.GetSessionResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/agents/{agent_id}/session\x12a\n" +
-	"\fListSessions\x12\x1c.ccgw.v1.ListSessionsRequest\x1a\x1d.ccgw.v1.ListSessionsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/sessionsB\xa7\x03\x92A\xec\x02\x12\xc1\x02\n" +
-	"\vccgw-bridge\x12\xad\x02Typed gRPC and REST/JSON API in front of the Huawei CEC CC-Gateway agent interface: agent sessions, call control and a resumable agent event feed. Errors carry a google.rpc.ErrorInfo with domain \"ccgw-bridge\"; when the CC-Gateway refused a command its metadata holds the gateway's retcode and message.2\x02v1*\x02\x01\x022\x10application/json:\x10application/jsonZ5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
+	"\fListSessions\x12\x1c.ccgw.v1.ListSessionsRequest\x1a\x1d.ccgw.v1.ListSessionsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/sessionsB\xd0\x05\x92A\x95\x05\x12\xea\x04\n" +
+	"\vccgw-bridge\x12\xd6\x04Typed gRPC and REST/JSON API in front of the Huawei CEC CC-Gateway agent interface: agent sessions, call control and a resumable agent event feed. Every error carries a google.rpc.ErrorInfo with domain \"ccgw-bridge\" and a reason from the README's error table; when the CC-Gateway refused a command its metadata holds the gateway's retcode and message. INVALID_ARGUMENT from the bridge's own checks also carries google.rpc.BadRequest field violations. REST bodies and query parameters are strict: unknown fields, unknown enum names, wrong value types and text that is not UTF-8 are INVALID_ARGUMENT.2\x02v1*\x02\x01\x022\x10application/json:\x10application/jsonZ5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
 
 var (
 	file_ccgw_v1_agent_session_proto_rawDescOnce sync.Once

@@ -68,8 +68,10 @@ type AgentSessionServiceClient interface {
 	//     forced sign-in.
 	//   - Held LOST by this bridge: the new session replaces it.
 	//
-	// Rejected credentials (wrong, expired or locked password) give
-	// PERMISSION_DENIED (reason CCGW_CREDENTIALS_REJECTED).
+	// Rejected credentials (wrong or expired password, locked account) give
+	// FAILED_PRECONDITION (reason CCGW_CREDENTIALS_REJECTED): they are the
+	// agent's, not the caller's, so PERMISSION_DENIED stays reserved for the
+	// bridge's own access control.
 	SignIn(ctx context.Context, in *SignInRequest, opts ...grpc.CallOption) (*SignInResponse, error)
 	// Signs the agent out of the CC-Gateway and forgets its session.
 	//
@@ -77,10 +79,12 @@ type AgentSessionServiceClient interface {
 	// or answering one; `force` signs out anyway and releases the call.
 	// Signing out an agent whose session is LOST only forgets the session.
 	// Streams get a SessionChange (SIGNED_OUT).
-	// NOT_FOUND when the bridge holds no session for the agent.
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when the bridge holds no session
+	// for the agent.
 	SignOut(ctx context.Context, in *SignOutRequest, opts ...grpc.CallOption) (*SignOutResponse, error)
 	// Returns the session the bridge holds for one agent, ACTIVE or LOST.
-	// NOT_FOUND when there is none (never signed in through the bridge, or
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when there is none (never signed in
+	// through the bridge, or
 	// signed out since). Answered from the bridge's own state; the gateway is
 	// not called.
 	GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error)
@@ -180,8 +184,10 @@ type AgentSessionServiceServer interface {
 	//     forced sign-in.
 	//   - Held LOST by this bridge: the new session replaces it.
 	//
-	// Rejected credentials (wrong, expired or locked password) give
-	// PERMISSION_DENIED (reason CCGW_CREDENTIALS_REJECTED).
+	// Rejected credentials (wrong or expired password, locked account) give
+	// FAILED_PRECONDITION (reason CCGW_CREDENTIALS_REJECTED): they are the
+	// agent's, not the caller's, so PERMISSION_DENIED stays reserved for the
+	// bridge's own access control.
 	SignIn(context.Context, *SignInRequest) (*SignInResponse, error)
 	// Signs the agent out of the CC-Gateway and forgets its session.
 	//
@@ -189,10 +195,12 @@ type AgentSessionServiceServer interface {
 	// or answering one; `force` signs out anyway and releases the call.
 	// Signing out an agent whose session is LOST only forgets the session.
 	// Streams get a SessionChange (SIGNED_OUT).
-	// NOT_FOUND when the bridge holds no session for the agent.
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when the bridge holds no session
+	// for the agent.
 	SignOut(context.Context, *SignOutRequest) (*SignOutResponse, error)
 	// Returns the session the bridge holds for one agent, ACTIVE or LOST.
-	// NOT_FOUND when there is none (never signed in through the bridge, or
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when there is none (never signed in
+	// through the bridge, or
 	// signed out since). Answered from the bridge's own state; the gateway is
 	// not called.
 	GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error)
