@@ -58,7 +58,7 @@ func TestFailover(t *testing.T) {
 	}
 	began := time.Now()
 	bins := buildBinaries(t)
-	nc := natstest.StartCluster(t, bins["nats-server"], 3)
+	nc := natstest.StartCluster(t, bins["nats-server"], 3, natstest.NoAdvertise())
 	simURL := startSim(t, bins["ccgw-sim"], numAgents, gwHeartbeat)
 	key := writeKey(t)
 	var direct, viaProxy []string

@@ -55,8 +55,12 @@ type Node struct {
 
 // StartCluster starts n (at least 1) servers of bin (see Binary) as one cluster, waits until
 // JetStream answers through every node, and kills them all when the test ends.
-func StartCluster(tb testing.TB, bin string, n int) *Cluster {
+func StartCluster(tb testing.TB, bin string, n int, opts ...ClusterOption) *Cluster {
 	tb.Helper()
+	var o clusterOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	c := &Cluster{tb: tb, bin: bin}
 	tb.Cleanup(func() {
 		for i := range c.Nodes {
@@ -74,9 +78,8 @@ func StartCluster(tb testing.TB, bin string, n int) *Cluster {
 		}
 		cluster := ""
 		if n > 1 {
-			// no_advertise: clients reach only the servers they were given, so a proxy in front
-			// of them (the failover test's partition) cannot be bypassed through discovered URLs.
-			cluster = fmt.Sprintf("cluster {\n  name: natstest\n  listen: 127.0.0.1:%d\n  routes: [%s]\n  no_advertise: true\n}\n", route[i], strings.Join(routes, ", "))
+			cluster = fmt.Sprintf("cluster {\n  name: natstest\n  listen: 127.0.0.1:%d\n  routes: [%s]\n  no_advertise: %t\n}\n",
+				route[i], strings.Join(routes, ", "), o.noAdvertise)
 		}
 		conf := fmt.Sprintf("server_name: n%d\nlisten: 127.0.0.1:%d\njetstream {\n  store_dir: %q\n}\n%s",
 			i+1, client[i], filepath.Join(dir, "js"), cluster)
@@ -94,6 +97,16 @@ func StartCluster(tb testing.TB, bin string, n int) *Cluster {
 	}
 	return c
 }
+
+// ClusterOption changes how StartCluster configures the servers.
+type ClusterOption func(*clusterOptions)
+
+type clusterOptions struct{ noAdvertise bool }
+
+// NoAdvertise keeps the servers from telling clients the other nodes' URLs, so a client reaches
+// only the servers it was given: a proxy in front of them (a partition the test controls) cannot
+// be bypassed through discovered URLs.
+func NoAdvertise() ClusterOption { return func(o *clusterOptions) { o.noAdvertise = true } }
 
 // URLs is every node's client URL, comma-separated, as -nats-url takes them.
 func (c *Cluster) URLs() string {
