@@ -16,7 +16,7 @@ BUF := $(TOOL) buf
 FUZZTIME ?= 10000x
 BASE ?= main
 
-.PHONY: polyglot check build generate protodeps lint format test vet staticcheck fuzz-short check-generated breaking
+.PHONY: polyglot check build generate protodeps lint format test vet staticcheck fuzz-short check-generated breaking failover
 
 # What `ccgw-bridge version`, /healthz and ccgw_build_info report for a `make build` binary.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -92,6 +92,12 @@ staticcheck:
 ## test: all tests of the main module with the race detector.
 test:
 	$(GO) test -race ./...
+
+## failover: the replicas' failover proof with real processes on loopback (a 3-node nats-server
+## cluster, ccgw-sim, three ccgw-bridge replicas killed, restarted and cut off from NATS; then one
+## bridge restarted on its -data-dir). Prints the figures BENCHMARKS.md reports. .ci/run runs it.
+failover:
+	CCGW_FAILOVER=1 $(GO) test -count=1 -timeout 15m -v -run 'TestFailover|TestDataDirRestart' ./failover/
 
 ## fuzz-short: every Fuzz test of the main module for FUZZTIME (default 10000 inputs) each.
 fuzz-short:

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,8 +22,6 @@ import (
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
 	"github.com/ccgw-bridge/ccgw-bridge/server"
-	"github.com/ccgw-bridge/ccgw-bridge/store"
-	"github.com/ccgw-bridge/ccgw-bridge/store/memory"
 )
 
 // App is a running bridge. Listeners are bound by New, so their addresses are known (port 0
@@ -33,7 +33,7 @@ type App struct {
 	simSrv *http.Server
 	simLis net.Listener
 	client *gatewayclient.Client
-	store  store.Store
+	store  *openedStore
 	core   *core.Core
 	server *server.Server
 
@@ -65,7 +65,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	build := buildinfo.Read()
 	registerBuildInfo(reg, build)
 
-	details := map[string]string{"store": "memory", "version": build.Version, "revision": build.Revision}
+	details := map[string]string{"version": build.Version, "revision": build.Revision}
 	gatewayURL := cfg.GatewayURL
 	if gatewayURL == "" {
 		if gatewayURL, err = a.startSimulator(); err != nil {
@@ -89,11 +89,24 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("gateway client: %w", err)
 	}
-	a.store = memory.New(memory.Options{Retention: store.Retention{MaxEvents: cfg.RetentionEvents, MaxAge: cfg.RetentionAge}})
+	if a.store, err = openStore(ctx, cfg, log); err != nil {
+		return nil, err
+	}
+	details["store"] = a.store.desc
+	var verifierKey []byte
+	if cfg.PasswordVerifierKeyFile != "" {
+		b, rerr := os.ReadFile(cfg.PasswordVerifierKeyFile)
+		if rerr != nil {
+			return nil, fmt.Errorf("-password-verifier-key-file: %w", rerr)
+		}
+		verifierKey = []byte(strings.TrimSpace(string(b)))
+	}
 	a.core, err = core.New(core.ClientGateway{Client: a.client}, a.store, core.Options{
 		PollPause: cfg.PollPause, SubscriberBuffer: cfg.SubscriberBuffer, Heartbeat: cfg.Heartbeat,
 		HeartbeatWindow: cfg.GatewayHeartbeat,
 		IdempotencyTTL:  cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
+		ReplicaID: cfg.ReplicaID, LeaseTTL: cfg.LeaseTTL, TakeoverInterval: cfg.TakeoverInterval, DrainBound: cfg.GatewayPollTimeout,
+		PasswordVerifierKey: verifierKey,
 	})
 	if err != nil {
 		return nil, err
@@ -109,7 +122,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		}
 	}
 	sc := server.Config{Core: a.core, Logger: log, Registry: reg, Details: details,
-		ShutdownTimeout: cfg.ShutdownTimeout, TracerProvider: tp}
+		ShutdownTimeout: cfg.ShutdownTimeout, TracerProvider: tp,
+		MaxConnectionAge: cfg.MaxConnectionAge, MaxConnectionAgeGrace: cfg.MaxConnectionAgeGrace}
 	if err = a.trust(&sc); err != nil {
 		return nil, err
 	}
@@ -174,6 +188,9 @@ func (a *App) Serve() {
 // simulator. Agents stay signed in at the gateway.
 func (a *App) Shutdown() {
 	a.shutdown.Do(func() {
+		// The pollers finish their polls in flight and hand their agents over while the
+		// server drains its RPCs, not after.
+		a.core.Drain()
 		a.server.Shutdown(a.hs)
 		a.close()
 		a.log.Info("ccgw-bridge stopped")
@@ -181,6 +198,11 @@ func (a *App) Shutdown() {
 }
 
 func (a *App) close() {
+	if a.sim != nil {
+		// The embedded simulator goes first: closing it answers its parked polls, which the
+		// core would otherwise wait for (it lets polls in flight end by themselves).
+		a.sim.Close()
+	}
 	if a.core != nil {
 		a.core.Close()
 	}
@@ -194,7 +216,7 @@ func (a *App) close() {
 		cancel()
 	}
 	if a.store != nil {
-		_ = a.store.Close()
+		a.store.close()
 	}
 	if a.stopTracing != nil {
 		a.stopTracing()

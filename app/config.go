@@ -43,6 +43,25 @@ type Config struct {
 	LogLevel  string
 	LogFormat string
 
+	// Replicas.
+	ReplicaID               string // default: the hostname
+	LeaseTTL                time.Duration
+	TakeoverInterval        time.Duration
+	PasswordVerifierKeyFile string
+	MaxConnectionAge        time.Duration
+	MaxConnectionAgeGrace   time.Duration
+
+	// The store (see storeFlags): memory unless NATSURL or DataDir is set.
+	NATSURL            string
+	NATSCredsFile      string
+	NATSNkeyFile       string
+	NATSCAFile         string
+	NATSCertFile       string
+	NATSKeyFile        string
+	NATSStreamReplicas int // 0: 3 when the cluster has 3 or more servers, else 1
+	NATSPrefix         string
+	DataDir            string
+
 	// TracerProvider, when set (by an embedding program or a test), receives the RPC spans;
 	// otherwise they go to OTLP when OTEL_EXPORTER_OTLP_*ENDPOINT is set, or nowhere.
 	TracerProvider trace.TracerProvider
@@ -120,6 +139,15 @@ func (cfg *Config) FlagSet(name string) *flag.FlagSet {
 	fs.IntVar(&cfg.CommandBurst, "command-burst", 0, "burst of commands per caller above -command-rate (0: the rate, at least 1)")
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", "", "comma-separated web origins allowed to call the REST API from a browser, e.g. https://app.example (default: none)")
 	fs.DurationVar(&cfg.StreamSendTimeout, "stream-send-timeout", 30*time.Second, "an event stream whose client has not taken a message for this long is ended with RESOURCE_EXHAUSTED and a resume cursor")
+	host, _ := os.Hostname()
+	fs.StringVar(&cfg.ReplicaID, "replica-id", host, "this replica's id in poller leases: unique among replicas, stable across restarts (default the hostname)")
+	fs.DurationVar(&cfg.LeaseTTL, "lease-ttl", 15*time.Second, "poller lease lifetime: a dead replica's agents are taken over within it plus -takeover-interval")
+	fs.DurationVar(&cfg.TakeoverInterval, "takeover-interval", time.Second, "how often to look for stored sessions no replica polls")
+	fs.StringVar(&cfg.PasswordVerifierKeyFile, "password-verifier-key-file", "", "file with a secret key (at least 32 bytes) shared by all replicas, keying the HMAC that recognises a repeated sign-in with the same password on any replica; empty: a random key per process")
+	fs.DurationVar(&cfg.MaxConnectionAge, "grpc-max-connection-age", 15*time.Minute, "gRPC connections are closed (GOAWAY) after this long so clients spread over replicas")
+	fs.DurationVar(&cfg.MaxConnectionAgeGrace, "grpc-max-connection-age-grace", time.Minute, "how long RPCs and streams may continue on a connection past -grpc-max-connection-age")
+
+	cfg.storeFlags(fs)
 	return fs
 }
 
@@ -169,6 +197,8 @@ func (cfg *Config) Validate() error {
 		{"gateway-heartbeat-window", cfg.GatewayHeartbeat},
 		{"poll-pause", cfg.PollPause}, {"retention-age", cfg.RetentionAge}, {"heartbeat", cfg.Heartbeat},
 		{"idempotency-ttl", cfg.IdempotencyTTL}, {"shutdown-timeout", cfg.ShutdownTimeout},
+		{"lease-ttl", cfg.LeaseTTL}, {"takeover-interval", cfg.TakeoverInterval},
+		{"grpc-max-connection-age", cfg.MaxConnectionAge}, {"grpc-max-connection-age-grace", cfg.MaxConnectionAgeGrace},
 	} {
 		if d.v <= 0 {
 			bad(d.name, "must be a positive duration, got %v", d.v)
@@ -176,6 +206,19 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.GRPCListen == "" {
 		bad("grpc-listen", "must not be empty")
+	}
+	if cfg.ReplicaID == "" {
+		bad("replica-id", "must not be empty (the hostname is unknown here: set it)")
+	}
+	if cfg.LeaseTTL > 0 && cfg.LeaseTTL < time.Second {
+		bad("lease-ttl", "must be at least 1s, got %v", cfg.LeaseTTL)
+	}
+	if cfg.PasswordVerifierKeyFile != "" {
+		if b, err := os.ReadFile(cfg.PasswordVerifierKeyFile); err != nil {
+			bad("password-verifier-key-file", "cannot read %s", cfg.PasswordVerifierKeyFile)
+		} else if len(strings.TrimSpace(string(b))) < 32 {
+			bad("password-verifier-key-file", "the key must be at least 32 bytes")
+		}
 	}
 	if cfg.RetentionEvents < 1 {
 		bad("retention-events", "must be at least 1, got %d", cfg.RetentionEvents)
@@ -212,6 +255,7 @@ func (cfg *Config) Validate() error {
 	if cfg.GatewayPollTimeout > 0 && cfg.GatewayPollTimeout <= 10*time.Second && cfg.GatewayURL != "" {
 		bad("gateway-poll-timeout", "must exceed the gateway's 10 s long-poll wait, got %v", cfg.GatewayPollTimeout)
 	}
+	cfg.validateStore(bad)
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

@@ -202,8 +202,8 @@ func (c *Core) connFor(ctx context.Context, agentID string, o CommandOptions) (A
 		}
 		return c.gw.Resume(agentID, o.PassThroughGUID, ""), nil
 	}
-	if p := c.poller(agentID); p != nil {
-		return p.connection(), nil
+	if p := c.poller(agentID); p != nil && !p.lost.Load() {
+		return p.connection(), nil // a poller recording a loss is on its way out: the store says
 	}
 	s, err := c.st.GetSession(ctx, agentID)
 	switch {

@@ -1,6 +1,12 @@
 package core
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ccgw-bridge/ccgw-bridge/store"
+)
 
 // Errors the core returns besides the gateway's own (gatewayclient.*Error, *TransportError) and
 // the caller's context errors. The server maps all of them to gRPC statuses in one place.
@@ -24,7 +30,27 @@ var (
 	ErrPassThroughForHeldAgent = errors.New("x-ccgw-guid pass-through is only for agents whose session the bridge does not hold; this one's session is held here: leave the GUID out")
 	// ErrClosed: the core is shutting down.
 	ErrClosed = errors.New("the bridge is shutting down")
+	// ErrStoreUnavailable: the shared store did not answer; nothing was changed at the gateway
+	// (or what was changed was undone), so the call may be retried.
+	ErrStoreUnavailable = errors.New("the bridge's shared store is unavailable; retry later")
+	// ErrOutcomeUnknown: a command with this request_id was started by a replica that stopped
+	// before recording its outcome; the gateway may or may not have acted, and the command is
+	// never sent a second time under this request_id.
+	ErrOutcomeUnknown = errors.New("the replica that ran this request_id stopped before recording its outcome; the gateway may have acted")
 )
+
+// storeUnavailable wraps a store failure as ErrStoreUnavailable; the caller's own cancellation
+// and contract answers pass through unchanged.
+func storeUnavailable(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, ErrStoreUnavailable) || errors.Is(err, ErrClosed) {
+		return err
+	}
+	if errors.Is(err, store.ErrClosed) {
+		return ErrClosed
+	}
+	return fmt.Errorf("%w (%v)", ErrStoreUnavailable, err)
+}
 
 // SlowSubscriberError ends a stream whose client fell further behind than its buffer allows.
 // Cursor is the last position delivered to the client: resuming from it loses nothing.

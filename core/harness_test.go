@@ -88,7 +88,7 @@ func newHarness(t *testing.T, s setup) *harness {
 	}
 	st := memory.New(memOpts)
 	m := core.NewMetrics(prometheus.NewRegistry())
-	opts := core.Options{PollPause: 5 * time.Millisecond, BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond, Metrics: m}
+	opts := core.Options{PollPause: 5 * time.Millisecond, BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond, Metrics: m, DrainBound: time.Second}
 	if s.core != nil {
 		s.core(&opts)
 	}

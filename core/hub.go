@@ -2,10 +2,12 @@ package core
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
 	"github.com/ccgw-bridge/ccgw-bridge/store"
 )
 
@@ -78,31 +80,59 @@ func (h *hub) start(ctx context.Context) (wait func(), err error) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
+		h.watch(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		defer close(h.stopped)
+		bo := gatewayclient.Backoff{Min: 50 * time.Millisecond, Max: 5 * time.Second}
+		var retry <-chan time.Time
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-h.wake:
+			case <-retry:
+			}
+			retry = nil
+			if err := h.catchUp(ctx); err != nil && ctx.Err() == nil {
+				// Without a retry of its own, what is already appended would wait for the next
+				// append's wake-up (forever for an idle log).
+				h.log.Error("reading the event log; retrying", "err", err)
+				retry = time.After(bo.Next())
+				continue
+			}
+			bo.Reset()
+		}
+	}()
+	return wg.Wait, nil
+}
+
+// watch keeps a Watch on the store running until ctx ends or the store is closed. A Watch that
+// fails (a store outage, a lost connection) is restarted with backoff; on registration it
+// reports the current head, so the catch-up that follows reads whatever was appended while no
+// watch ran and streams never go silent for good.
+func (h *hub) watch(ctx context.Context) {
+	bo := gatewayclient.Backoff{Min: 50 * time.Millisecond, Max: 5 * time.Second}
+	for {
+		started := time.Now()
 		err := h.st.Watch(ctx, func(uint64) {
 			select {
 			case h.wake <- struct{}{}:
 			default: // a wake-up is already pending; it will read everything new
 			}
 		})
-		if err != nil && ctx.Err() == nil {
-			h.log.Error("event log watch ended", "err", err)
+		if ctx.Err() != nil || errors.Is(err, store.ErrClosed) {
+			return
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		defer close(h.stopped)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-h.wake:
-				if err := h.catchUp(ctx); err != nil && ctx.Err() == nil {
-					h.log.Error("reading the event log", "err", err)
-				}
-			}
+		if time.Since(started) > 30*time.Second {
+			bo.Reset() // it had been working: the next failure starts the backoff again
 		}
-	}()
-	return wg.Wait, nil
+		h.log.Error("event log watch ended; restarting", "err", err)
+		if !sleep(ctx, bo.Next()) {
+			return
+		}
+	}
 }
 
 // catchUp dispatches everything appended since the last call. Only the hub goroutine calls it
@@ -240,6 +270,14 @@ func (h *hub) caughtUp(s *subscriber) (uint64, bool) {
 		return 0, false
 	}
 	return h.pos, true
+}
+
+// position is the hub's dispatch position: every event up to it is in the store, so a write
+// that starts after this call gets a greater position.
+func (h *hub) position() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.pos
 }
 
 // waitFor returns once every event up to pos has been dispatched, or when ctx ends.

@@ -26,8 +26,9 @@ func idempotent[T any](ctx context.Context, c *Core, op, agentID, requestID stri
 	fp := fingerprintOf()
 	key := op + "/" + agentID + "/" + requestID
 	rec, created, err := c.st.ReserveRequest(ctx, key, fp, c.opts.IdempotencyTTL)
+	c.observeStore(err)
 	if err != nil {
-		return zero, err
+		return zero, storeUnavailable(err)
 	}
 	if !created {
 		if rec.Fingerprint != fp {
@@ -37,6 +38,13 @@ func idempotent[T any](ctx context.Context, c *Core, op, agentID, requestID stri
 			return zero, err
 		}
 		return decodeOutcome[T](rec.Result)
+	}
+	// The owner lease tells replicas waiting on this key that the command is still running; if
+	// this process dies, it expires and a waiter records OUTCOME_UNKNOWN. Taking it is best
+	// effort: without it a waiter may answer OUTCOME_UNKNOWN early, never send a second call.
+	owner := c.opts.ReplicaID + "/" + randomID()
+	if l, ok, err := c.acquireHeld(ctx, idemLeaseKey(key), owner, c.opts.LeaseTTL, nil); err == nil && ok {
+		defer l.release()
 	}
 	res, runErr := run(context.WithoutCancel(ctx))
 	blob, err := encodeOutcome(res, runErr)
@@ -51,21 +59,72 @@ func idempotent[T any](ctx context.Context, c *Core, op, agentID, requestID stri
 	return res, runErr
 }
 
+func idemLeaseKey(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return "idem." + hex.EncodeToString(h[:16])
+}
+
+// ownerGrace is how old a pending record must be before a waiter asks whether its owner lives:
+// the owner takes its lease just after reserving.
+const ownerGrace = 2 * time.Second
+
 // waitDone waits for a concurrent first request with the same id to finish. Polling the store
 // (rather than an in-process signal) also covers a first request running on another replica.
+// If the owner's lease is gone while the record is still pending, the owner died (or could not
+// record its outcome): the waiter records OUTCOME_UNKNOWN, so every retry gets that definite
+// answer within about LeaseTTL of the owner's death and none sends the command again.
 func (c *Core) waitDone(ctx context.Context, key string, rec store.IdemRecord) (store.IdemRecord, error) {
 	delay := 5 * time.Millisecond
+	var checked time.Time
 	for rec.State != store.IdemDone {
 		if !sleep(ctx, delay) {
 			return rec, ctx.Err()
 		}
 		delay = min(delay*2, 100*time.Millisecond)
 		var err error
-		if rec, err = c.st.GetRequest(ctx, key); err != nil {
+		rec, err = c.st.GetRequest(ctx, key)
+		c.observeStore(err)
+		if err != nil {
+			return rec, storeUnavailable(err)
+		}
+		if rec.State == store.IdemDone || time.Since(rec.CreatedAt) < ownerGrace || time.Since(checked) < c.opts.LeaseTTL/10 {
+			continue
+		}
+		checked = time.Now()
+		if err := c.settleOrphan(ctx, key); err != nil {
 			return rec, err
 		}
 	}
 	return rec, nil
+}
+
+// settleOrphan records OUTCOME_UNKNOWN for a pending record whose owner holds no lease.
+func (c *Core) settleOrphan(ctx context.Context, key string) error {
+	probe := c.opts.ReplicaID + "/probe/" + randomID()
+	ok, err := c.st.AcquireLease(ctx, idemLeaseKey(key), probe, c.opts.LeaseTTL)
+	c.observeStore(err)
+	if err != nil {
+		return storeUnavailable(err)
+	}
+	if !ok {
+		return nil // the owner is alive
+	}
+	blob, err := encodeOutcome(struct{}{}, ErrOutcomeUnknown)
+	if err != nil {
+		return err
+	}
+	err = c.st.CompleteRequest(ctx, key, blob)
+	c.observeStore(err)
+	if err == nil {
+		c.log.Warn("a request's first replica stopped before recording its outcome; recorded OUTCOME_UNKNOWN", "key_hash", idemLeaseKey(key))
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	_ = c.st.ReleaseLease(rctx, idemLeaseKey(key), probe)
+	if err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
+		return storeUnavailable(err)
+	}
+	return nil // done by us or, a moment earlier, by the owner: the caller re-reads it
 }
 
 func fingerprint(parts ...string) string {
@@ -94,7 +153,7 @@ type errorRec struct {
 	StatusCode    int    `json:"status,omitempty"`
 }
 
-var coreErrors = []error{ErrNoSession, ErrNotSignedIn, ErrSessionLost, ErrAwaitNeedsFeed, ErrPassThroughForHeldAgent, ErrClosed}
+var coreErrors = []error{ErrNoSession, ErrNotSignedIn, ErrSessionLost, ErrAwaitNeedsFeed, ErrPassThroughForHeldAgent, ErrClosed, ErrOutcomeUnknown}
 
 func encodeOutcome[T any](v T, err error) ([]byte, error) {
 	if err == nil {

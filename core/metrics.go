@@ -22,7 +22,13 @@ type Metrics struct {
 	GatewayCalls      *prometheus.CounterVec
 	GatewayLatency    *prometheus.HistogramVec
 	PollErrors        prometheus.Counter
-	GatewayUp         *prometheus.GaugeVec // no labels: absent until the first gateway call
+
+	// Replicas: the shared store and leases.
+	StoreUp        prometheus.Gauge
+	EventsBuffered prometheus.Gauge
+	EventsUnstored prometheus.Counter
+	Adoptions      prometheus.Counter
+	GatewayUp      *prometheus.GaugeVec // no labels: absent until the first gateway call
 
 	reach reachability
 }
@@ -60,6 +66,18 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		PollErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "ccgw_poll_errors_total", Help: "Event polls that failed and were retried with backoff.",
 		}),
+		StoreUp: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "ccgw_store_up", Help: "1 while this replica reaches the shared store, 0 during an outage.",
+		}),
+		EventsBuffered: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "ccgw_events_buffered", Help: "Events polled but not yet stored (the store did not answer).",
+		}),
+		EventsUnstored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ccgw_events_unstored_total", Help: "Polled events given up on because the store stayed unreachable past the flush bound.",
+		}),
+		Adoptions: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ccgw_sessions_adopted_total", Help: "Stored sessions this replica started polling without a new sign-in (start, takeover after a lease expired or was released).",
+		}),
 		GatewayUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "ccgw_gateway_up", Help: "1 when the CC-Gateway answered the bridge's latest call, 0 when that call got no usable answer (absent before the first call).",
 		}, nil),
@@ -71,8 +89,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 		m.GatewayUp.WithLabelValues().Set(up)
 	}
+	m.StoreUp.Set(1)
 	reg.MustRegister(m.Sessions, m.Pollers, m.Subscribers, m.SubscribersCutOff, m.Events,
-		m.DispatchLag, m.GatewayCalls, m.GatewayLatency, m.PollErrors, m.GatewayUp)
+		m.DispatchLag, m.GatewayCalls, m.GatewayLatency, m.PollErrors, m.GatewayUp,
+		m.StoreUp, m.EventsBuffered, m.EventsUnstored, m.Adoptions)
 	return m
 }
 

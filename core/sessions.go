@@ -38,13 +38,15 @@ type SessionInfo struct {
 var ErrHeldWithOtherRequest = errors.New("the bridge already holds a session for this agent, started by a different request; set force to replace it")
 
 // SignIn signs the agent in at the gateway, joins its skill queues, records the session, logs
-// a session change and starts the poller. For an agent this bridge already polls it follows
-// the rules the contract gives (agent_session.proto, SignIn): the same request again returns the
-// held session without touching the gateway, another request is refused with
-// ErrHeldWithOtherRequest, and force replaces the held session through the gateway's forced
-// sign-in.
+// a session change and starts the poller. Sign-ins, sign-outs and take-overs of one agent are
+// serialised across replicas through the store, and whether the agent is held is decided from
+// the store (an active session), whichever replica polls it. For a held agent it follows the
+// rules the contract gives (agent_session.proto, SignIn): the same request again returns the
+// held session without touching the gateway (recognised by the stored keyed verifier), another
+// request is refused with ErrHeldWithOtherRequest, and force replaces the held session through
+// the gateway's forced sign-in.
 func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) {
-	unlock, err := c.locks.lock(ctx, p.AgentID)
+	unlock, err := c.lockAgent(ctx, p.AgentID)
 	if err != nil {
 		return SessionInfo{}, err
 	}
@@ -52,17 +54,21 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 	if c.isClosed() {
 		return SessionInfo{}, ErrClosed
 	}
-	key := p.requestKey()
-	held := c.poller(p.AgentID)
-	if held != nil && held.lost.Load() {
-		held.stop() // a lost session is not held; let its poller finish recording the loss
-		held = nil
+	if local := c.poller(p.AgentID); local != nil && local.lost.Load() {
+		local.stop() // a lost session is not held; let its poller finish recording the loss
 	}
-	if held != nil && !p.Force {
-		if !held.startedBy(key) {
+	verifier := c.requestVerifier(p)
+	stored, err := c.st.GetSession(ctx, p.AgentID)
+	c.observeStore(err)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return SessionInfo{}, storeUnavailable(err)
+	}
+	heldActive := err == nil && stored.State == store.SessionActive
+	if heldActive && !p.Force {
+		if !hmac.Equal([]byte(stored.RequestVerifier), []byte(verifier)) {
 			return SessionInfo{}, ErrHeldWithOtherRequest
 		}
-		return c.GetSession(ctx, p.AgentID)
+		return c.info(stored), nil
 	}
 
 	req := gatewayclient.SignInRequest{
@@ -74,11 +80,15 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 		res    *gatewayclient.SignInResult
 		reason = ChangeSignedIn
 	)
-	if held != nil {
+	local := c.poller(p.AgentID)
+	if heldActive {
 		// The forced sign-in ends the held session at the gateway: its poller's refusals from
-		// here on are expected, not a sign of loss.
-		held.handingOver.Store(true)
-		defer held.handingOver.Store(false)
+		// here on are expected, not a sign of loss. A poller on another replica adopts the new
+		// GUID from the store when the gateway refuses the old one.
+		if local != nil {
+			local.handingOver.Store(true)
+			defer local.handingOver.Store(false)
+		}
 		conn, res, err = c.gw.ForceSignIn(ctx, p.AgentID, req)
 		reason = ChangeForcedSignIn
 	} else {
@@ -91,7 +101,7 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 	if err != nil {
 		return SessionInfo{}, err
 	}
-	s, err := c.recordSignIn(ctx, p, conn, res)
+	s, err := c.recordSignIn(ctx, p, conn, res, verifier)
 	if err != nil {
 		// Do not leave an agent signed in at the gateway that nobody polls: it would hold the
 		// agent's seat until the gateway's two-minute heartbeat timeout.
@@ -100,29 +110,30 @@ func (c *Core) SignIn(ctx context.Context, p SignInParams) (SessionInfo, error) 
 		if lerr := conn.SignOut(cleanup); lerr != nil {
 			c.log.Warn("sign-out after a failed sign-in", "agent", p.AgentID, "err", lerr)
 		}
-		return SessionInfo{}, err
+		return SessionInfo{}, storeUnavailable(err)
 	}
-	if held != nil {
-		held.stop() // before the change is logged: no event of the old session may follow it
+	if local != nil {
+		local.stop() // before the change is logged: no event of the old session may follow it
 	}
 	if _, err := c.logChange(ctx, p.AgentID, SessionChange{State: store.SessionActive, Reason: reason}); err != nil {
-		return SessionInfo{}, err
+		c.observeStore(err)
+		return SessionInfo{}, storeUnavailable(err)
 	}
-	if err := c.startPoller(s, conn, key); err != nil {
+	if err := c.startPoller(s, conn); err != nil && !errors.Is(err, ErrPolledElsewhere) {
 		return SessionInfo{}, err
 	}
 	return c.info(s), nil
 }
 
 // recordSignIn joins the agent's skill queues and stores the new session.
-func (c *Core) recordSignIn(ctx context.Context, p SignInParams, conn AgentConn, res *gatewayclient.SignInResult) (store.Session, error) {
+func (c *Core) recordSignIn(ctx context.Context, p SignInParams, conn AgentConn, res *gatewayclient.SignInResult, verifier string) (store.Session, error) {
 	if err := conn.ResetSkills(ctx, len(p.SkillIDs) == 0, p.SkillIDs); err != nil {
 		return store.Session{}, err
 	}
 	s := store.Session{
 		AgentID: p.AgentID, GUID: conn.GUID(), Cookie: conn.Cookie(),
 		PhoneNumber: p.PhoneNumber, SkillIDs: p.SkillIDs, State: store.SessionActive,
-		SignedInAt: time.Now().UTC(), PasswordExpiresInDays: -1,
+		SignedInAt: time.Now().UTC(), PasswordExpiresInDays: -1, RequestVerifier: verifier,
 	}
 	if res != nil {
 		s.VoiceEnabled = len(res.MediaType) > 0 && res.MediaType[0] == 'T'
@@ -132,25 +143,54 @@ func (c *Core) recordSignIn(ctx context.Context, p SignInParams, conn AgentConn,
 			s.PasswordExpiresInDays = int32(d)
 		}
 	}
-	return c.st.PutSession(ctx, s)
+	return c.putOver(ctx, s)
+}
+
+// putOver writes a session that replaces whatever the store holds for the agent. The caller
+// holds the agent's cross-replica lock, so only pollers write meanwhile (a rotated GUID, LOST);
+// the write is conditional on the revision read, and repeated when one of them got in between.
+func (c *Core) putOver(ctx context.Context, s store.Session) (store.Session, error) {
+	for {
+		cur, err := c.st.GetSession(ctx, s.AgentID)
+		c.observeStore(err)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			s.Revision = 0 // no session to overwrite: the lock keeps other sign-ins out
+		case err != nil:
+			return s, err
+		default:
+			s.Revision = cur.Revision
+		}
+		out, err := c.st.PutSession(ctx, s)
+		c.observeStore(err)
+		if !errors.Is(err, store.ErrConflict) {
+			return out, err
+		}
+		if ctx.Err() != nil {
+			return s, ctx.Err()
+		}
+	}
 }
 
 // SignOut signs the agent out at the gateway (forcelogout when force, which also ends a call in
 // progress), stops its poller, logs the change and forgets the session. An agent the gateway
 // already considers signed out is simply forgotten.
 func (c *Core) SignOut(ctx context.Context, agentID string, force bool) error {
-	unlock, err := c.locks.lock(ctx, agentID)
+	unlock, err := c.lockAgent(ctx, agentID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
 	s, err := c.st.GetSession(ctx, agentID)
+	c.observeStore(err)
 	if errors.Is(err, store.ErrNotFound) {
 		return ErrNoSession
 	}
 	if err != nil {
-		return err
+		return storeUnavailable(err)
 	}
+	// A poller on another replica sees the agent signed out, finds no session in the store, and
+	// stops without recording anything.
 	p := c.poller(agentID)
 	var conn AgentConn
 	if p != nil {
@@ -175,10 +215,12 @@ func (c *Core) SignOut(ctx context.Context, agentID string, force bool) error {
 		p.stop()
 	}
 	if _, err := c.logChange(ctx, agentID, SessionChange{Reason: ChangeSignedOut}); err != nil {
-		return err
+		c.observeStore(err)
+		return storeUnavailable(err)
 	}
 	if err := c.st.DeleteSession(ctx, agentID); err != nil {
-		return err
+		c.observeStore(err)
+		return storeUnavailable(err)
 	}
 	c.mu.Lock()
 	delete(c.lost, agentID)
@@ -236,44 +278,12 @@ func (c *Core) ListSessions(ctx context.Context, pageToken string, pageSize int)
 // ErrBadPageToken is returned for a page token this bridge did not issue.
 var ErrBadPageToken = errors.New("page_token is not a token issued by this bridge")
 
-// resumeSessions restarts pollers for active sessions in the store that no live replica polls.
-func (c *Core) resumeSessions(ctx context.Context) error {
-	after := ""
-	for {
-		ss, err := c.st.ListSessions(ctx, after, 500)
-		if err != nil {
-			return err
-		}
-		if len(ss) == 0 {
-			return nil
-		}
-		for _, s := range ss {
-			if s.State != store.SessionActive || c.poller(s.AgentID) != nil {
-				continue
-			}
-			// No request is remembered for a resumed session, so only a forced SignIn replaces it.
-			if err := c.startPoller(s, c.gw.Resume(s.AgentID, s.GUID, s.Cookie), [32]byte{}); err != nil {
-				c.log.Warn("resuming a stored session", "agent", s.AgentID, "err", err)
-			}
-		}
-		after = ss[len(ss)-1].AgentID
-	}
-}
-
-// requestKeyKey keys the in-memory digests of sign-in requests, used only to recognise a
-// repeated SignIn. It is random per process and never leaves it, and the digests stay in
-// memory too (never in the store): without the key a digest cannot even be tested against a
-// guessed password.
-var requestKeyKey = func() []byte {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return b
-}()
-
-// requestKey is a keyed digest of everything a SignIn asks for except force: the same request
-// again (skill ids in any order) gives the same key.
-func (p SignInParams) requestKey() [32]byte {
-	mac := hmac.New(sha256.New, requestKeyKey)
+// requestVerifier is a keyed digest of everything a SignIn asks for except force: the same
+// request again (skill ids in any order) gives the same verifier. It is stored with the session
+// so every replica recognises a repeated SignIn; its key (PasswordVerifierKey) never is, so
+// without the key the verifier cannot even be tested against a guessed password.
+func (c *Core) requestVerifier(p SignInParams) string {
+	mac := hmac.New(sha256.New, c.opts.PasswordVerifierKey)
 	field := func(b []byte) {
 		mac.Write(binary.AppendUvarint(nil, uint64(len(b))))
 		mac.Write(b)
@@ -296,13 +306,7 @@ func (p SignInParams) requestKey() [32]byte {
 	field(tri(p.AutoAnswer))
 	field(tri(p.AutoEnterIdle))
 	field(tri(p.ReleasePhone))
-	var out [32]byte
-	copy(out[:], mac.Sum(nil))
-	return out
-}
-
-func (p *poller) startedBy(key [32]byte) bool {
-	return p.requestKey != ([32]byte{}) && hmac.Equal(key[:], p.requestKey[:])
+	return hex.EncodeToString(mac.Sum(nil))
 }
 
 func randomID() string {

@@ -32,6 +32,9 @@ type AgentStatus struct {
 	PollParked    bool     `json:"pollParked"`
 	LoginTimeMs   int64    `json:"loginTimeMs,omitempty"`
 	LastPollMs    int64    `json:"lastActivityMs,omitempty"`
+	// DisplacedPolls counts this session's polls that another poll displaced while parked (the
+	// newest poll wins): evidence of two consumers polling one agent at once.
+	DisplacedPolls int `json:"displacedPolls"`
 }
 
 // CallTarget says where a simulated customer contact goes: a given agent
@@ -131,6 +134,7 @@ func (s *Sim) statusLocked(a *agent) AgentStatus {
 	st.DroppedEvents = ss.dropped
 	st.PollParked = ss.waiter != nil
 	st.LastPollMs = ss.lastActivity.UnixMilli()
+	st.DisplacedPolls = ss.displaced
 	if ss.ended {
 		return st
 	}

@@ -27,6 +27,7 @@ func (s *Sim) poll(r *http.Request, id string) reply {
 	}
 	if ss.waiter != nil {
 		ss.waiter.wake(true)
+		ss.displaced++
 	}
 	w := &pollWaiter{done: make(chan struct{})}
 	ss.waiter = w

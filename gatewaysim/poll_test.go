@@ -84,6 +84,9 @@ func TestNewerPollDisplacesParkedPoll(t *testing.T) {
 	if r := <-second; r.env.Event == nil || r.env.Event.EventType != "Stolen" {
 		t.Fatalf("newer poll %s", r.raw)
 	}
+	if st, err := h.sim.AgentState("1001"); err != nil || st.DisplacedPolls != 1 {
+		t.Fatalf("displaced polls = %+v %v, want 1", st.DisplacedPolls, err)
+	}
 }
 
 func TestPollWrongMethodAndUnknownAgent(t *testing.T) {

@@ -45,7 +45,10 @@ type session struct {
 
 	events  []Event
 	dropped int
-	waiter  *pollWaiter
+	// displaced counts polls answered empty because another poll for the agent arrived while
+	// they were parked: two consumers polling one agent at once.
+	displaced int
+	waiter    *pollWaiter
 	// late holds events reported late (Config.TransferFailure): queued just
 	// before the agent's next event, or by lateTimer.
 	late      []Event

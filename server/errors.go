@@ -78,6 +78,10 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 		return ruleAwaitNeedsSession.status(nil, violation("await_outcome", ruleAwaitNeedsSession.message))
 	case errors.Is(err, core.ErrPolledElsewhere):
 		return rulePolledElsewhere.status(nil)
+	case errors.Is(err, core.ErrOutcomeUnknown):
+		return ruleOutcomeUnknown.status(nil)
+	case errors.Is(err, core.ErrStoreUnavailable):
+		return ruleStoreUnavailable.status(nil)
 	case errors.Is(err, core.ErrClosed):
 		return ruleShuttingDown.status(nil)
 	case errors.Is(err, context.DeadlineExceeded):

@@ -143,6 +143,12 @@ var (
 	rulePolledElsewhere = errorRule{codes.Aborted, "POLLED_BY_OTHER_REPLICA",
 		"another bridge replica is polling this agent; try again",
 		"another replica holds the agent's poller"}
+	ruleOutcomeUnknown = errorRule{codes.Unknown, "OUTCOME_UNKNOWN",
+		"the replica that ran this request_id stopped before recording its outcome; the command may have reached the CC-Gateway and is not sent again",
+		"a retried request_id whose first replica died before recording the outcome (answered about one lease TTL after that replica died)"}
+	ruleStoreUnavailable = errorRule{codes.Unavailable, "STORE_UNAVAILABLE",
+		"the bridge's shared store is unavailable; retry later",
+		"the shared store (NATS) did not answer; nothing was sent to the gateway, or what was sent was undone"}
 	ruleSlowSubscriber = errorRule{codes.ResourceExhausted, "SUBSCRIBER_TOO_SLOW",
 		"the stream fell too far behind and was ended; resume from resume_after",
 		"an event stream fell more than the subscriber buffer behind (metadata `resume_after`: the last cursor sent)"}
@@ -202,7 +208,7 @@ var bridgeRules = []errorRule{
 	ruleNotHeld, ruleSessionLost, ruleNoSession,
 	ruleHeldOtherRequest, rulePassThroughHeld,
 	ruleInvalidRequest, ruleRequestIDReused, ruleBadCursor, ruleBadPageToken, ruleAwaitNeedsSession,
-	rulePolledElsewhere, ruleSlowSubscriber, ruleShuttingDown, ruleDeadline, ruleCanceled,
+	rulePolledElsewhere, ruleOutcomeUnknown, ruleStoreUnavailable, ruleSlowSubscriber, ruleShuttingDown, ruleDeadline, ruleCanceled,
 	ruleRouteNotFound, ruleMethodNotAllowed, ruleTooLarge,
 	ruleAuthMissing, ruleAuthInvalid, ruleAuthDenied, ruleRateLimited, ruleTooManyStreams,
 	ruleNotJSON, ruleBodyTooLarge, ruleBodyTimeout, ruleOriginDenied,

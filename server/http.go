@@ -110,6 +110,13 @@ func (s *Server) newHTTPHandler() (http.Handler, error) {
 func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	body := map[string]any{"status": "SERVING", "details": s.cfg.Details}
 	if s.cfg.Core != nil {
+		// A store outage does not stop this replica (pollers buffer); it is reported, not fatal.
+		st := s.cfg.Core.StoreStatus()
+		store := map[string]any{"up": st.Up, "buffered_events": st.BufferedEvents}
+		if !st.Up {
+			store["down_since"] = st.DownSince.UTC().Format(time.RFC3339Nano)
+		}
+		body["store"] = store
 		gw := s.cfg.Core.Gateway()
 		reach := map[string]any{"status": gatewayHealth[gw.State].String()}
 		if !gw.Since.IsZero() {

@@ -62,6 +62,11 @@ type Config struct {
 	NoReflection bool
 	// Admin says where /metrics and /openapi.json are served.
 	Admin AdminMode
+	// MaxConnectionAge ends each client connection (GOAWAY) after this long, so clients behind a
+	// load balancer spread over replicas again after one joins; MaxConnectionAgeGrace then bounds
+	// the RPCs still running on it (streams end UNAVAILABLE and resume from their cursor).
+	// Zero: 15 min and 1 min.
+	MaxConnectionAge, MaxConnectionAgeGrace time.Duration
 }
 
 // AdminMode places the admin endpoints /metrics and /openapi.json.
@@ -102,6 +107,12 @@ func New(cfg Config) (*Server, error) {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
 	cfg.Limits.defaults()
+	if cfg.MaxConnectionAge <= 0 {
+		cfg.MaxConnectionAge = 15 * time.Minute
+	}
+	if cfg.MaxConnectionAgeGrace <= 0 {
+		cfg.MaxConnectionAgeGrace = time.Minute
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, health: health.NewServer()}
 	s.stopping, s.stop = context.WithCancel(context.Background())
 	validator, err := protovalidate.New()

@@ -14,11 +14,13 @@ import (
 
 // gRPC keepalive: clients may ping at most every keepaliveMinTime (more often is a GOAWAY, so a
 // ping flood cannot keep the server busy); the server pings an idle connection after
-// keepaliveTime and drops it if no answer comes within keepaliveTimeout.
+// keepaliveTime and drops it if no answer comes within keepaliveTimeout, which finds dead peers
+// (a client or replica killed behind a NAT or load balancer) that TCP alone notices only after
+// minutes.
 const (
 	keepaliveMinTime = 10 * time.Second
-	keepaliveTime    = 2 * time.Minute
-	keepaliveTimeout = 20 * time.Second
+	keepaliveTime    = 30 * time.Second
+	keepaliveTimeout = 10 * time.Second
 )
 
 // transportOptions are the gRPC server's TLS, size and connection limits.
@@ -28,6 +30,7 @@ func transportOptions(cfg Config) []grpc.ServerOption {
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: keepaliveMinTime, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{
 			MaxConnectionIdle: cfg.Limits.IdleTimeout, Time: keepaliveTime, Timeout: keepaliveTimeout,
+			MaxConnectionAge: cfg.MaxConnectionAge, MaxConnectionAgeGrace: cfg.MaxConnectionAgeGrace,
 		}),
 		grpc.ConnectionTimeout(cfg.Limits.ReadHeaderTimeout), // the TLS and HTTP/2 handshakes
 	}

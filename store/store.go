@@ -22,6 +22,18 @@ var ErrClosed = errors.New("store: closed")
 // id, key or owner, a limit below 1 or a non-positive ttl. Backends never panic on bad input.
 var ErrInvalidArgument = errors.New("store: invalid argument")
 
+// Entry is the check every backend method makes first: ctx.Err() when ctx is done, then
+// ErrClosed once the store is closed.
+func Entry(ctx context.Context, closed bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if closed {
+		return ErrClosed
+	}
+	return nil
+}
+
 // Store is everything the core needs from a backend. All methods are safe for concurrent use.
 // Every method first fails with ctx.Err() when ctx is already done and with ErrClosed once the
 // store is closed.
@@ -30,6 +42,7 @@ type Store interface {
 	Leases
 	Events
 	Idempotency
+	Fencing
 	// Close releases the backend's resources and makes running Watch calls return ErrClosed;
 	// later calls, a second Close included, fail with ErrClosed.
 	Close() error
@@ -63,6 +76,11 @@ type Session struct {
 	TextEnabled            bool
 	PasswordChangeRequired bool
 	PasswordExpiresInDays  int32 // -1 when the password never expires or the gateway did not say
+
+	// RequestVerifier recognises a repeated sign-in (same password and settings): a keyed HMAC
+	// whose key is never stored, so the password cannot be recovered or tested from it. Opaque
+	// to backends.
+	RequestVerifier string
 
 	// Revision is set by the backend on every write; PutSession with a non-zero Revision fails with
 	// ErrConflict unless it matches the stored one (optimistic concurrency between replicas).
@@ -110,6 +128,28 @@ type Leases interface {
 	// ReleaseLease gives the lease up if owner holds it (expired or not); otherwise it does
 	// nothing.
 	ReleaseLease(ctx context.Context, key, owner string) error
+}
+
+// ErrLeaseLost is returned by a fenced write when its writer does not hold the lease it names:
+// the lease expired or another owner took it. The writer should stop acting for the agent.
+var ErrLeaseLost = errors.New("store: lease not held")
+
+// Fence names the lease a write is made under: the lease on Key held by Owner (the same
+// arguments as AcquireLease).
+type Fence struct {
+	Key, Owner string
+}
+
+// Fencing lets a replica write on behalf of an agent only while it holds the agent's lease, so
+// a replica that lost the lease (paused, partitioned, slow) cannot add to the agent's log after
+// another replica took over.
+type Fencing interface {
+	// AppendFenced is Append made under f: it fails with ErrLeaseLost, writing nothing, unless
+	// f.Owner holds an unexpired lease on f.Key when the append starts. A backend shared by
+	// replicas also refuses the write when another writer appended to the agent since this
+	// store last did and the lease is no longer f.Owner's (the check is repeated then).
+	// An empty Key or Owner is ErrInvalidArgument.
+	AppendFenced(ctx context.Context, f Fence, agentID string, evs ...Event) ([]Event, error)
 }
 
 // Event is one CC-Gateway agent event as logged by the bridge.

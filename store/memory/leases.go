@@ -63,3 +63,22 @@ func (s *Store) ReleaseLease(ctx context.Context, key, owner string) error {
 	}
 	return nil
 }
+
+// AppendFenced appends while holding the lease table's lock, so in one process the lease check
+// and the append are atomic: a takeover cannot fall between them.
+func (s *Store) AppendFenced(ctx context.Context, f store.Fence, agentID string, evs ...store.Event) ([]store.Event, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	if f.Key == "" || f.Owner == "" || agentID == "" {
+		return nil, invalid("fenced append needs a lease key, owner and agent id")
+	}
+	now := s.clock()
+	p := &s.leases
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if cur, ok := p.m[f.Key]; !ok || cur.owner != f.Owner || now.UnixNano() >= cur.expires {
+		return nil, store.ErrLeaseLost
+	}
+	return s.Append(ctx, agentID, evs...)
+}

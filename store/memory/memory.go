@@ -129,15 +129,7 @@ func (s *Store) clock() time.Time {
 }
 
 // check is the common preamble of every method.
-func (s *Store) check(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if s.closed.Load() {
-		return store.ErrClosed
-	}
-	return nil
-}
+func (s *Store) check(ctx context.Context) error { return store.Entry(ctx, s.closed.Load()) }
 
 // Close drops everything the store holds and stops running watchers.
 func (s *Store) Close() error {

@@ -28,6 +28,10 @@ func every(s store.Store) map[string]func(context.Context) error {
 			_, err := s.Append(c, "1001", sampleEvent(0))
 			return err
 		},
+		"AppendFenced": func(c context.Context) error {
+			_, err := s.AppendFenced(c, store.Fence{Key: "k", Owner: "o"}, "1001", sampleEvent(0))
+			return err
+		},
 		"Read":         func(c context.Context) error { _, err := s.Read(c, nil, 0, 10); return err },
 		"Gaps":         func(c context.Context) error { _, err := s.Gaps(c, nil, 0); return err },
 		"Head":         func(c context.Context) error { _, _, err := s.Head(c); return err },

@@ -253,7 +253,11 @@ type CallInnerSkillRequest struct {
 	// instead of placing another call, for as long as the bridge remembers it
 	// (a server setting). Reusing a request_id for a different request gives
 	// INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-	// request places a call.
+	// request places a call. Any replica of the bridge recognises the id. If
+	// the replica that ran the first request stopped before recording its
+	// result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+	// TTL after that replica died): the call may have been placed, and it is
+	// never placed again under this id.
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// false: return as soon as the gateway accepted the call, with its
 	// call_id. true: also wait for the call's first outcome event and return
@@ -575,7 +579,12 @@ type TransferSessionRequest struct {
 	// agent_id and request_id as an earlier one returns the earlier result
 	// instead of transferring again, for as long as the bridge remembers it
 	// (a server setting). Reusing a request_id for a different request gives
-	// INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+	// INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+	// replica of the bridge recognises the id. If the replica that ran the
+	// first request stopped before recording its result, a retry gets UNKNOWN
+	// with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+	// died): the transfer may have been sent, and it is never sent again under
+	// this id.
 	RequestId string `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// false: return as soon as the gateway accepted the command. true: also
 	// wait for the transfer's outcome event (see TransferOutcome) and return

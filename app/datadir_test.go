@@ -1,0 +1,63 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ccgw-bridge/ccgw-bridge/app"
+	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
+)
+
+// TestDataDirSurvivesRestart runs the bridge with an embedded JetStream server in a data
+// directory, stops it and starts a new one on the same directory: the event log (a cursor
+// from the first run resumes), the idempotency record (a retried request_id returns the first
+// call's id with no second gateway call) and the stored session are still there.
+func TestDataDirSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	withDir := func(c *app.Config) { c.DataDir = dir }
+	req := &ccgwv1.CallInnerSkillRequest{AgentId: "1001", SkillId: 1, RequestId: "persist-me", AwaitOutcome: true}
+
+	first := startBridge(t, withDir)
+	next, _ := first.stream(t, &ccgwv1.StreamEventsRequest{})
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(first.logs.String())
+		}
+	})
+	snap := next().GetSnapshot()
+	if snap == nil {
+		t.Fatal("first message must be a snapshot")
+	}
+	first.signIn(t, "1001")
+	first.signIn(t, "1002") // answers the call from skill queue 1
+	call, err := first.calls.CallInnerSkill(ctxT(t, 10*time.Second), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, next, "1001", "AgentEvent_Talking")
+	_ = first.conn.Close()
+	first.app.Shutdown()
+
+	second := startBridge(t, withDir)
+	next2, _ := second.stream(t, &ccgwv1.StreamEventsRequest{ResumeAfter: snap.GetCursor()})
+	if next2().GetSnapshot() == nil {
+		t.Fatal("first message must be a snapshot")
+	}
+	if ev := waitEvent(t, next2, "1001", "AgentEvent_Talking"); ev.GetCallId() != call.GetCallId() {
+		t.Fatalf("replayed Talking of call %q, want %q", ev.GetCallId(), call.GetCallId())
+	}
+	again, err := second.calls.CallInnerSkill(ctxT(t, 10*time.Second), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.GetCallId() != call.GetCallId() {
+		t.Fatalf("retried request_id after a restart placed call %q, first was %q", again.GetCallId(), call.GetCallId())
+	}
+	if n := second.metric(t, `ccgw_gateway_calls_total{op="callInnerSkill",retcode="0"}`); n != "" && n != "0" {
+		t.Fatalf("gateway callInnerSkill calls after the restart = %s, want none", n)
+	}
+	got, err := second.sessions.GetSession(ctxT(t, 5*time.Second), &ccgwv1.GetSessionRequest{AgentId: "1001"})
+	if err != nil || got.GetSession().GetAgentId() != "1001" {
+		t.Fatalf("stored session after a restart: %v, %v", got, err)
+	}
+}

@@ -1,0 +1,173 @@
+package nats
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	natsgo "github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ccgw-bridge/ccgw-bridge/store"
+)
+
+// batch asks the stream, in one direct batch get, for up to n stored events at or after from
+// on subj (a wildcard for all agents). more reports whether the server has further matches.
+// Only for single-replica streams: any replica answers a direct get, and a lagging follower
+// would answer with an older state.
+func (s *Store) batch(ctx context.Context, subj string, from uint64, n int) (_ []decoded, more bool, err error) {
+	req, _ := json.Marshal(struct {
+		Seq     uint64 `json:"seq"`
+		NextFor string `json:"next_by_subj"`
+		Batch   int    `json:"batch"`
+	}{from, subj, n})
+	replies, done, err := s.mux.request(s.js.Conn(), "$JS.API.DIRECT.GET."+s.stream, req, n+1)
+	if err != nil {
+		return nil, false, s.wrap(ctx, "read", err)
+	}
+	defer done()
+	out := make([]decoded, 0, n)
+	for {
+		var m *natsgo.Msg
+		select {
+		case m = <-replies:
+		case <-ctx.Done():
+			return nil, false, s.wrap(ctx, "read", ctx.Err())
+		case <-s.closedCh:
+			return nil, false, store.ErrClosed
+		}
+		switch st := m.Header.Get("Status"); st {
+		case "":
+		case "204": // end of batch
+			return out, m.Header.Get("Nats-Num-Pending") != "0", nil
+		case "404": // nothing at or after from
+			return out, false, nil
+		default:
+			return nil, false, fmt.Errorf("store/nats: read: direct get answered %s %s", st, m.Header.Get("Description"))
+		}
+		seq, err := strconv.ParseUint(m.Header.Get(jetstream.SequenceHeader), 10, 64)
+		if err != nil {
+			return nil, false, fmt.Errorf("store/nats: read: direct get without a sequence")
+		}
+		d, err := decodeEvent(&jetstream.RawStreamMsg{Subject: m.Header.Get(jetstream.SubjectHeader), Sequence: seq, Data: m.Data})
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, d)
+	}
+}
+
+// collect returns up to limit live events at or after from on subj with Pos <= bound.
+func (s *Store) collect(ctx context.Context, subj string, from uint64, limit int, bound uint64) ([]store.Event, error) {
+	var out []store.Event
+	for len(out) < limit && from <= bound {
+		got, more, err := s.batch(ctx, subj, from, limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		for i := range got {
+			if got[i].ev.Pos > bound {
+				return out, nil
+			}
+			if s.alive(&got[i]) {
+				out = append(out, got[i].ev)
+			}
+			from = got[i].ev.Pos + 1
+		}
+		if !more || len(got) == 0 {
+			break
+		}
+	}
+	return out, nil
+}
+
+// readDirect is Read on a single-replica stream: one batch request for all agents, or one
+// per listed agent merged by Pos.
+func (s *Store) readDirect(ctx context.Context, agentIDs []string, after uint64, limit int) ([]store.Event, error) {
+	if len(agentIDs) == 0 {
+		return s.collect(ctx, s.subjPre+">", after+1, limit, ^uint64(0))
+	}
+	// As in Read: only positions up to the last sequence when the read began count.
+	info, err := s.events.Info(ctx)
+	if err != nil {
+		return nil, s.wrap(ctx, "read", err)
+	}
+	var all []store.Event
+	for _, id := range uniq(agentIDs) {
+		evs, err := s.collect(ctx, s.subject(id), after+1, limit, info.State.LastSeq)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, evs...)
+	}
+	slices.SortFunc(all, func(a, b store.Event) int { return cmp.Compare(a.Pos, b.Pos) })
+	return all[:min(limit, len(all))], nil
+}
+
+// replyMux routes replies of many-message requests (direct batch gets) to their callers over
+// one wildcard subscription, opened on first use: a subscription per request would change the
+// server's subject index on every read, which slows every publish.
+type replyMux struct {
+	mu      sync.Mutex
+	sub     *natsgo.Subscription
+	prefix  string // "<inbox>."
+	next    uint64
+	waiters map[string]chan *natsgo.Msg
+}
+
+// request publishes data to subj and returns a channel receiving up to max replies (it never
+// blocks the connection's dispatch: replies beyond max are dropped) and a func that ends it.
+func (x *replyMux) request(nc *natsgo.Conn, subj string, data []byte, max int) (<-chan *natsgo.Msg, func(), error) {
+	x.mu.Lock()
+	if x.sub == nil {
+		inbox := nc.NewInbox()
+		sub, err := nc.Subscribe(inbox+".*", x.dispatch)
+		if err != nil {
+			x.mu.Unlock()
+			return nil, nil, err
+		}
+		x.sub, x.prefix, x.waiters = sub, inbox+".", map[string]chan *natsgo.Msg{}
+	}
+	x.next++
+	token := strconv.FormatUint(x.next, 36)
+	ch := make(chan *natsgo.Msg, max)
+	x.waiters[token] = ch
+	prefix := x.prefix
+	x.mu.Unlock()
+	done := func() {
+		x.mu.Lock()
+		delete(x.waiters, token)
+		x.mu.Unlock()
+	}
+	if err := nc.PublishRequest(subj, prefix+token, data); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return ch, done, nil
+}
+
+func (x *replyMux) dispatch(m *natsgo.Msg) {
+	x.mu.Lock()
+	ch := x.waiters[strings.TrimPrefix(m.Subject, x.prefix)]
+	x.mu.Unlock()
+	if ch != nil {
+		select {
+		case ch <- m:
+		default: // more than asked for: not ours to block on
+		}
+	}
+}
+
+// close ends the subscription.
+func (x *replyMux) close() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.sub != nil {
+		_ = x.sub.Unsubscribe()
+	}
+}
