@@ -28,7 +28,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -223,4 +222,3 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{store.ErrInvalidArgument}, args...)...)
 }
 
-func itoa(u uint64) string { return strconv.FormatUint(u, 10) }
