@@ -221,4 +221,3 @@ func isWrongLastSeq(err error) bool {
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{store.ErrInvalidArgument}, args...)...)
 }
-
