@@ -7,8 +7,14 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+# The context has no .git (see .dockerignore), so the build is named by arguments:
+#   docker build --build-arg VERSION=$(git describe --tags --always) --build-arg REVISION=$(git rev-parse HEAD) .
+ARG VERSION=devel
+ARG REVISION=unknown
 # Static binary: no cgo, so it runs on a distroless "static" base with no libc.
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/ccgw-bridge ./cmd/ccgw-bridge
+RUN CGO_ENABLED=0 go build -trimpath \
+      -ldflags="-s -w -X github.com/ccgw-bridge/ccgw-bridge/buildinfo.version=${VERSION} -X github.com/ccgw-bridge/ccgw-bridge/buildinfo.revision=${REVISION}" \
+      -o /out/ccgw-bridge ./cmd/ccgw-bridge
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/ccgw-bridge /ccgw-bridge

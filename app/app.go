@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/ccgw-bridge/ccgw-bridge/buildinfo"
 	"github.com/ccgw-bridge/ccgw-bridge/core"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
@@ -50,8 +51,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := core.NewMetrics(reg)
+	build := buildinfo.Read()
+	registerBuildInfo(reg, build)
 
-	details := map[string]string{}
+	details := map[string]string{"version": build.Version, "revision": build.Revision}
 	gatewayURL := cfg.GatewayURL
 	if gatewayURL == "" {
 		if gatewayURL, err = a.startSimulator(); err != nil {
@@ -81,7 +84,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	details["store"] = a.store.desc
 	a.core, err = core.New(core.ClientGateway{Client: a.client}, a.store, core.Options{
 		PollPause: cfg.PollPause, SubscriberBuffer: cfg.SubscriberBuffer, Heartbeat: cfg.Heartbeat,
-		IdempotencyTTL: cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
+		HeartbeatWindow: cfg.GatewayHeartbeat,
+		IdempotencyTTL:  cfg.IdempotencyTTL, Logger: log, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err
@@ -192,6 +196,10 @@ func (a *App) SimulatorURL() string {
 	}
 	return "http://" + a.simLis.Addr().String()
 }
+
+// HTTPHandler is the bridge's HTTP handler (REST, /healthz, /metrics, /openapi.json), for an
+// embedding program or a test to serve on a server of its own.
+func (a *App) HTTPHandler() http.Handler { return a.server.HTTPHandler() }
 
 // Simulator is the embedded simulator, or nil with a real gateway.
 func (a *App) Simulator() *gatewaysim.Sim { return a.sim }

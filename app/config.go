@@ -29,7 +29,8 @@ type Config struct {
 	GatewayInsecure       bool
 	GatewayRequestTimeout time.Duration
 	GatewayPollTimeout    time.Duration
-	SimListen             string // where the embedded simulator listens (plain HTTP, loopback)
+	GatewayHeartbeat      time.Duration // the gateway's heartbeat window: no poll for this long signs an agent out
+	SimListen             string        // where the embedded simulator listens (plain HTTP, loopback)
 
 	PollPause        time.Duration
 	RetentionEvents  int
@@ -71,6 +72,7 @@ func (cfg *Config) FlagSet(name string) *flag.FlagSet {
 	fs.BoolVar(&cfg.GatewayInsecure, "gateway-insecure-skip-verify", false, "DANGEROUS: do not verify the gateway's certificate")
 	fs.DurationVar(&cfg.GatewayRequestTimeout, "gateway-request-timeout", 10*time.Second, "deadline of each gateway command")
 	fs.DurationVar(&cfg.GatewayPollTimeout, "gateway-poll-timeout", 15*time.Second, "deadline of each event poll (must exceed the gateway's 10 s wait)")
+	fs.DurationVar(&cfg.GatewayHeartbeat, "gateway-heartbeat-window", 120*time.Second, "how long the gateway keeps an agent signed in without a poll; an agent the bridge could not poll for this long is LOST")
 	fs.StringVar(&cfg.SimListen, "sim-listen", "127.0.0.1:8043", "listen address of the embedded simulator (only without -gateway-url)")
 	fs.DurationVar(&cfg.PollPause, "poll-pause", 200*time.Millisecond, "pause before re-polling after an empty poll")
 	fs.IntVar(&cfg.RetentionEvents, "retention-events", 10000, "events kept per agent for resuming streams")
@@ -128,6 +130,7 @@ func (cfg *Config) Validate() error {
 		v    time.Duration
 	}{
 		{"gateway-request-timeout", cfg.GatewayRequestTimeout}, {"gateway-poll-timeout", cfg.GatewayPollTimeout},
+		{"gateway-heartbeat-window", cfg.GatewayHeartbeat},
 		{"poll-pause", cfg.PollPause}, {"retention-age", cfg.RetentionAge}, {"heartbeat", cfg.Heartbeat},
 		{"idempotency-ttl", cfg.IdempotencyTTL}, {"shutdown-timeout", cfg.ShutdownTimeout},
 	} {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -21,6 +22,7 @@ import (
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 
+	"github.com/ccgw-bridge/ccgw-bridge/buildinfo"
 	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 )
@@ -128,16 +130,7 @@ func TestRESTStreamIsNDJSONAndResumes(t *testing.T) {
 // restStream GETs an NDJSON stream and delivers each line's "result" object.
 func (b *bridge) restStream(t *testing.T, path string) (<-chan map[string]any, func()) {
 	t.Helper()
-	ctx := ctxT(t, 20*time.Second)
-	ctx, cancel := context.WithCancel(ctx)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.httpBase+path, nil)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ct := res.Header.Get("Content-Type"); ct != "application/x-ndjson" || res.StatusCode != http.StatusOK {
-		t.Fatalf("stream answered %d with content type %q", res.StatusCode, ct)
-	}
+	res, cancel := b.openStream(t, path, nil, "application/x-ndjson")
 	out := make(chan map[string]any, 1000)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -166,14 +159,21 @@ func (b *bridge) restStream(t *testing.T, path string) (<-chan map[string]any, f
 
 func readEvent(t *testing.T, lines <-chan map[string]any) map[string]any {
 	t.Helper()
+	return readMessage(t, lines, "event")
+}
+
+// readMessage returns the next NDJSON message of the kind (its oneof field, e.g. "event" or
+// "sessionChange"), skipping others.
+func readMessage(t *testing.T, lines <-chan map[string]any, kind string) map[string]any {
+	t.Helper()
 	for {
 		select {
 		case m := <-lines:
-			if ev, ok := m["event"].(map[string]any); ok {
-				return ev
+			if msg, ok := m[kind].(map[string]any); ok {
+				return msg
 			}
 		case <-time.After(5 * time.Second):
-			t.Fatal("no NDJSON event within 5s")
+			t.Fatalf("no NDJSON %s within 5s", kind)
 		}
 	}
 }
@@ -203,15 +203,23 @@ func TestErrorMapping(t *testing.T) {
 		{"validation", func() error {
 			_, err := b.sessions.SignIn(ctx, &ccgwv1.SignInRequest{AgentId: "100", Password: "x", PhoneNumber: "1"})
 			return err
-		}, codes.InvalidArgument, "", ""},
+		}, codes.InvalidArgument, "INVALID_REQUEST", ""},
 		{"wrong password", func() error {
 			_, err := b.sessions.SignIn(ctx, &ccgwv1.SignInRequest{AgentId: "1001", Password: "nope", PhoneNumber: "71001"})
 			return err
-		}, codes.PermissionDenied, "CCGW_CREDENTIALS_REJECTED", "100-004"},
+		}, codes.FailedPrecondition, "CCGW_CREDENTIALS_REJECTED", "100-004"},
 		{"no session", func() error {
 			_, err := b.sessions.GetSession(ctx, &ccgwv1.GetSessionRequest{AgentId: "1003"})
 			return err
 		}, codes.NotFound, "SESSION_NOT_FOUND", ""},
+		{"command without a session", func() error {
+			_, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1003", SkillId: 1})
+			return err
+		}, codes.FailedPrecondition, "CCGW_AGENT_NOT_SIGNED_IN", ""},
+		{"gateway says not signed in", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "100-006", Count: 1})
+			return call()
+		}, codes.FailedPrecondition, "CCGW_AGENT_NOT_SIGNED_IN", "100-006"},
 		{"invalid parameter", func() error {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "000-002", Count: 1})
 			return call()
@@ -219,11 +227,11 @@ func TestErrorMapping(t *testing.T) {
 		{"operation failed", func() error {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "100-007", Count: 1})
 			return call()
-		}, codes.Unavailable, "CCGW_OPERATION_FAILED", "100-007"},
+		}, codes.Unknown, "CCGW_OPERATION_FAILED", "100-007"},
 		{"GUID invalid", func() error {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "000-003", Count: 1})
 			return call()
-		}, codes.Unauthenticated, "CCGW_GUID_INVALID", "000-003"},
+		}, codes.FailedPrecondition, "CCGW_GUID_INVALID", "000-003"},
 		{"unknown retcode", func() error {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultRetcode, Route: gatewaysim.OpCallInnerSkill, Retcode: "999-999", Count: 1})
 			return call()
@@ -238,22 +246,31 @@ func TestErrorMapping(t *testing.T) {
 		{"gateway 5xx", func() error {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultHTTPStatus, Route: gatewaysim.OpCallInnerSkill, Status: 503, Count: 1})
 			return call()
-		}, codes.Unavailable, "GATEWAY_UNAVAILABLE", ""},
+		}, codes.Unknown, "GATEWAY_BAD_RESPONSE", ""},
+		{"gateway 502, replayed by request_id", func() error {
+			fault(gatewaysim.Fault{Kind: gatewaysim.FaultHTTPStatus, Route: gatewaysim.OpCallInnerSkill, Status: 502, Count: 1})
+			req := &ccgwv1.CallInnerSkillRequest{AgentId: "1002", SkillId: 2, RequestId: "replay-502"}
+			if _, err := b.calls.CallInnerSkill(ctx, req); status.Code(err) != codes.Unknown {
+				return err
+			}
+			_, err := b.calls.CallInnerSkill(ctx, req) // the stored outcome, not a second call
+			return err
+		}, codes.Unknown, "GATEWAY_BAD_RESPONSE", ""},
 		{"malformed JSON", func() error {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultMalformedJSON, Route: gatewaysim.OpCallInnerSkill, Count: 1})
 			return call()
-		}, codes.Unavailable, "GATEWAY_BAD_RESPONSE", ""},
+		}, codes.Unknown, "GATEWAY_BAD_RESPONSE", ""},
 		{"connection closed", func() error {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultCloseConnection, Route: gatewaysim.OpCallInnerSkill, Count: 1})
 			return call()
-		}, codes.Unavailable, "GATEWAY_UNAVAILABLE", ""},
+		}, codes.Unknown, "GATEWAY_BAD_RESPONSE", ""},
 		{"deadline", func() error {
 			fault(gatewaysim.Fault{Kind: gatewaysim.FaultLatency, Route: gatewaysim.OpCallInnerSkill, Latency: time.Second, Count: 1})
 			short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 			defer cancel()
 			_, err := b.calls.CallInnerSkill(short, &ccgwv1.CallInnerSkillRequest{AgentId: "1002", SkillId: 2})
 			return err
-		}, codes.DeadlineExceeded, "", ""},
+		}, codes.DeadlineExceeded, "", ""}, // raised by the client's own gRPC library: no details
 		{"request id reused", func() error {
 			if _, err := b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1002", SkillId: 2, RequestId: "r-1"}); err != nil {
 				return err
@@ -281,11 +298,17 @@ func TestErrorMapping(t *testing.T) {
 			if tc.reason != "" && (info == nil || info.GetReason() != tc.reason || info.GetDomain() != "ccgw-bridge") {
 				t.Fatalf("ErrorInfo %v, want reason %s", info, tc.reason)
 			}
-			if tc.retcode != "" && info.GetMetadata()["retcode"] != tc.retcode {
-				t.Fatalf("retcode metadata %v, want %s", info.GetMetadata(), tc.retcode)
+			if info.GetMetadata()["retcode"] != tc.retcode {
+				t.Fatalf("retcode metadata %v, want %q", info.GetMetadata(), tc.retcode)
 			}
-			if tc.code == codes.InvalidArgument && tc.reason == "" && badRequest(st) == nil {
+			if tc.reason == "INVALID_REQUEST" && badRequest(st) == nil {
 				t.Fatal("validation error without field violations")
+			}
+			// Written for the caller: no package, operation or agent id, no HTTP status text.
+			for _, internal := range []string{"gatewayclient", "callInnerSkill", "agent 1002", "Bad Gateway", "retcode"} {
+				if strings.Contains(st.Message(), internal) {
+					t.Fatalf("message %q names %q", st.Message(), internal)
+				}
 			}
 		})
 	}
@@ -305,10 +328,6 @@ func badRequest(st *status.Status) *errdetails.BadRequest {
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			return br
 		}
-	}
-	// protovalidate's interceptor reports violations in its own detail type.
-	if len(st.Details()) > 0 {
-		return &errdetails.BadRequest{}
 	}
 	return nil
 }
@@ -417,7 +436,7 @@ func TestPassThroughGUID(t *testing.T) {
 		t.Fatalf("pass-through call: %v %v", call, err)
 	}
 	_, err = b.calls.CallInnerSkill(ctx, &ccgwv1.CallInnerSkillRequest{AgentId: "1004", SkillId: 1, AwaitOutcome: true})
-	if status.Code(err) != codes.FailedPrecondition {
+	if status.Code(err) != codes.InvalidArgument || errorInfo(status.Convert(err)).GetReason() != "AWAIT_NEEDS_SESSION" {
 		t.Fatalf("pass-through await: %v", err)
 	}
 	_ = sim.SignOutAgent("1004")
@@ -480,6 +499,15 @@ func TestHealthReflectionOpenAPI(t *testing.T) {
 	res.Body.Close()
 	if h.Status != "SERVING" || !strings.Contains(h.Details["gateway"], "SIMULATOR") {
 		t.Fatalf("/healthz: %+v", h)
+	}
+	build := buildinfo.Read()
+	if h.Details["version"] != build.Version || h.Details["revision"] != build.Revision {
+		t.Errorf("/healthz details %v do not name the build %+v", h.Details, build)
+	}
+	metrics := b.scrape(t)
+	want := fmt.Sprintf(`ccgw_build_info{goversion=%q,revision=%q,version=%q} 1`, build.GoVersion, build.Revision, build.Version)
+	if !strings.Contains(metrics, want) {
+		t.Errorf("/metrics lacks %s", want)
 	}
 	res, err = http.Get(b.httpBase + "/openapi.json")
 	if err != nil {

@@ -3,15 +3,12 @@ package contract
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
-	"github.com/ccgw-bridge/ccgw-bridge/gen/openapiv2"
 	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -203,74 +200,5 @@ func TestBindingsMatchDesign(t *testing.T) {
 	}
 	if got, w := sortedStrings(contractBindings(t)), sortedStrings(want); !slices.Equal(got, w) {
 		t.Errorf("bindings differ from the design:\ngot  %q\nwant %q", got, w)
-	}
-}
-
-var pathVar = regexp.MustCompile(`\{([a-z_.]+)\}`)
-
-// openAPIPath renders a binding's path as protoc-gen-openapiv2 does: path
-// variables use the JSON names of their request fields.
-func openAPIPath(t testing.TB, m protoreflect.MethodDescriptor, path string) string {
-	t.Helper()
-	return pathVar.ReplaceAllStringFunc(path, func(v string) string {
-		name := strings.Trim(v, "{}")
-		fd := m.Input().Fields().ByName(protoreflect.Name(name))
-		if fd == nil {
-			t.Errorf("%s: path %s names %q, which is not a field of %s", rpcName(m), path, name, m.Input().FullName())
-			return v
-		}
-		return "{" + fd.JSONName() + "}"
-	})
-}
-
-// TestOpenAPIListsEveryRPC checks the merged OpenAPI document: every binding
-// of every RPC is an operation of it, with the RPC's operation id, and it has
-// no operation that is not a binding.
-func TestOpenAPIListsEveryRPC(t *testing.T) {
-	var doc struct {
-		Swagger string `json:"swagger"`
-		Info    struct {
-			Title   string `json:"title"`
-			Version string `json:"version"`
-		} `json:"info"`
-		Paths map[string]map[string]struct {
-			OperationID string `json:"operationId"`
-		} `json:"paths"`
-	}
-	if err := json.Unmarshal(openapiv2.Spec, &doc); err != nil {
-		t.Fatalf("openapiv2.Spec is not JSON: %v", err)
-	}
-	if doc.Swagger != "2.0" || doc.Info.Title != "ccgw-bridge" || doc.Info.Version != "v1" {
-		t.Errorf("OpenAPI header = swagger %q, title %q, version %q; want 2.0, ccgw-bridge, v1",
-			doc.Swagger, doc.Info.Title, doc.Info.Version)
-	}
-
-	documented := map[string]bool{} // "METHOD path" of every binding
-	for _, m := range contractMethods(t) {
-		rule, _ := proto.GetExtension(m.Options(), annotations.E_Http).(*annotations.HttpRule)
-		rules := append([]*annotations.HttpRule{rule}, rule.GetAdditionalBindings()...)
-		opPrefix := string(m.Parent().Name()) + "_" + string(m.Name())
-		for _, r := range rules {
-			b := ruleBinding(t, rpcName(m), r)
-			path := openAPIPath(t, m, b.Path)
-			documented[b.Method+" "+path] = true
-			op, ok := doc.Paths[path][strings.ToLower(b.Method)]
-			if !ok {
-				t.Errorf("OpenAPI document lacks %s %s (%s)", b.Method, path, rpcName(m))
-				continue
-			}
-			// Additional bindings get a numeric suffix: StreamEvents2.
-			if !strings.HasPrefix(op.OperationID, opPrefix) ||
-				strings.Trim(strings.TrimPrefix(op.OperationID, opPrefix), "0123456789") != "" {
-				t.Errorf("OpenAPI %s %s has operationId %q, want %s", b.Method, path, op.OperationID, opPrefix)
-			}
-		}
-	}
-	for path, ops := range doc.Paths {
-		for method := range ops {
-			if !documented[strings.ToUpper(method)+" "+path] {
-				t.Errorf("OpenAPI document has %s %s, which no RPC binds", strings.ToUpper(method), path)
-			}
-		}
 	}
 }

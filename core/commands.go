@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"time"
 
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
 	"github.com/ccgw-bridge/ccgw-bridge/store"
@@ -18,7 +17,8 @@ type CommandOptions struct {
 	// Await makes the command wait, within its deadline, for the correlated asynchronous result.
 	Await bool
 	// PassThroughGUID runs the command with a GUID supplied by the caller for an agent whose
-	// session is held elsewhere. Such a call has no event feed, so it cannot Await.
+	// session is held elsewhere (refused for an agent this bridge holds). Such a call has no
+	// event feed, so it cannot Await.
 	PassThroughGUID string
 }
 
@@ -56,12 +56,8 @@ func (c *Core) CallInnerSkill(ctx context.Context, p CallParams) (CallResult, er
 		if err != nil {
 			return CallResult{}, err
 		}
-		var w *waiter
-		if p.Await {
-			var done func()
-			w, done = c.hub.addWaiter(p.AgentID, "AgentEvent_Talking", "AgentEvent_Inside_Call_Fail")
-			defer done()
-		}
+		pc, forget := c.hub.expectCall(p.AgentID)
+		defer forget()
 		callID, err := conn.CallInnerSkill(cmdCtx, p.SkillID)
 		if err != nil {
 			return CallResult{}, err
@@ -71,11 +67,13 @@ func (c *Core) CallInnerSkill(ctx context.Context, p CallParams) (CallResult, er
 			return res, nil
 		}
 		res.Outcome = CallPending
-		ev := c.await(ctx, w, func(ev *Logged) bool { return ev.CallID == callID })
-		if ev != nil {
-			res.Event = ev
+		if err := c.hub.callAnswered(cmdCtx, p.AgentID, callID, pc); err != nil {
+			c.log.Warn("looking up a call outcome in the event log", "agent", p.AgentID, "err", err)
+		}
+		if c.awaitOutcome(ctx, pc.done) {
+			res.Event = c.hub.callOutcome(pc)
 			res.Outcome = CallConnected
-			if ev.Type == "AgentEvent_Inside_Call_Fail" {
+			if res.Event.Type == evInsideCallFail {
 				res.Outcome = CallFailed
 			}
 		}
@@ -144,27 +142,32 @@ func (c *Core) TransferSession(ctx context.Context, p TransferParams) (TransferR
 		if err != nil {
 			return TransferResult{}, err
 		}
-		var w *waiter
-		if p.Await {
-			var done func()
-			w, done = c.hub.addWaiter(p.AgentID, "AgentEvent_SuccTransResult", "AgentEvent_Connect_Fail", "AgentEvent_Call_Release")
-			defer done()
-		}
-		if err := conn.Transfer(cmdCtx, req); err != nil {
+		var pt *pendingTransfer
+		if p.PassThroughGUID == "" { // only held agents have an event feed to correlate
+			unlock, err := c.cmdLocks.lock(ctx, p.AgentID+"/"+p.CallID)
+			if err != nil {
+				return TransferResult{}, err
+			}
+			pt = c.hub.expectTransfer(p.AgentID, p.CallID, p.Mode, c.opts.OutcomeWindow)
+			err = conn.Transfer(cmdCtx, req)
+			if refused(err) {
+				c.hub.forgetTransfer(p.AgentID, p.CallID, pt)
+			}
+			unlock()
+			if err != nil {
+				return TransferResult{}, err
+			}
+		} else if err := conn.Transfer(cmdCtx, req); err != nil {
 			return TransferResult{}, err
 		}
 		if !p.Await {
 			return TransferResult{}, nil
 		}
 		res := TransferResult{Outcome: TransferPending}
-		ev := c.await(ctx, w, func(ev *Logged) bool {
-			// A release-after-transfer reports through SuccTransResult; the source's own release
-			// that follows a success is not the outcome.
-			return ev.CallID == p.CallID && !(p.Mode == gatewayclient.ModeReleaseAfterTransfer && ev.Type == "AgentEvent_Call_Release")
-		})
-		if ev == nil {
+		if !c.awaitOutcome(ctx, pt.done) {
 			return res, nil
 		}
+		ev := c.hub.transferOutcome(pt)
 		res.Event = ev
 		switch ev.Type {
 		case "AgentEvent_SuccTransResult":
@@ -183,13 +186,19 @@ func (c *Core) TransferSession(ctx context.Context, p TransferParams) (TransferR
 	})
 }
 
-// connFor picks the connection a command goes out on: the caller's pass-through GUID, or the
-// session this bridge holds (its poller's connection, or the stored GUID when another replica
-// polls the agent).
+// connFor picks the connection a command goes out on: the caller's pass-through GUID for an
+// agent the bridge does not hold, or the session this bridge holds (its poller's connection,
+// or the stored GUID when another replica polls the agent).
 func (c *Core) connFor(ctx context.Context, agentID string, o CommandOptions) (AgentConn, error) {
 	if o.PassThroughGUID != "" {
 		if o.Await {
 			return nil, ErrAwaitNeedsFeed
+		}
+		switch _, err := c.st.GetSession(ctx, agentID); {
+		case err == nil:
+			return nil, ErrPassThroughForHeldAgent
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
 		}
 		return c.gw.Resume(agentID, o.PassThroughGUID, ""), nil
 	}
@@ -199,36 +208,11 @@ func (c *Core) connFor(ctx context.Context, agentID string, o CommandOptions) (A
 	s, err := c.st.GetSession(ctx, agentID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return nil, ErrNoSession
+		return nil, ErrNotSignedIn
 	case err != nil:
 		return nil, err
 	case s.State == store.SessionLost:
 		return nil, &LostSessionError{Reason: s.LostReason}
 	}
 	return c.gw.Resume(agentID, s.GUID, s.Cookie), nil
-}
-
-// await returns the first event on w that match accepts, or nil when the budget runs out. The
-// budget ends a little before the caller's deadline so the caller still receives the call id
-// with a PENDING outcome rather than a bare DEADLINE_EXCEEDED.
-func (c *Core) await(ctx context.Context, w *waiter, match func(*Logged) bool) *Logged {
-	budget := c.opts.AwaitDefault
-	if dl, ok := ctx.Deadline(); ok {
-		left := time.Until(dl)
-		budget = left - min(left/10, 250*time.Millisecond)
-	}
-	t := time.NewTimer(max(budget, 0))
-	defer t.Stop()
-	for {
-		select {
-		case ev := <-w.ch:
-			if match(ev) {
-				return ev
-			}
-		case <-t.C:
-			return nil
-		case <-ctx.Done():
-			return nil
-		}
-	}
 }

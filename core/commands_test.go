@@ -180,7 +180,7 @@ func TestTransferOutcomes(t *testing.T) {
 func TestCommandWithoutSession(t *testing.T) {
 	h := newHarness(t, setup{})
 	ctx := ctxT(t, 5*time.Second)
-	if _, err := h.core.CallInnerSkill(ctx, core.CallParams{AgentID: "1001", SkillID: 1}); !errors.Is(err, core.ErrNoSession) {
+	if _, err := h.core.CallInnerSkill(ctx, core.CallParams{AgentID: "1001", SkillID: 1}); !errors.Is(err, core.ErrNotSignedIn) {
 		t.Fatalf("no session: %v", err)
 	}
 	// Pass-through: the session is held by a direct client; the caller supplies its GUID.

@@ -23,6 +23,14 @@ type Options struct {
 	// BackoffMin/BackoffMax bound the jittered exponential backoff after a failed poll
 	// (defaults 100 ms / 10 s).
 	BackoffMin, BackoffMax time.Duration
+	// HeartbeatWindow is how long the gateway keeps an agent signed in without a poll (its
+	// heartbeat; default 120 s, the gateway's documented value). An agent the bridge could not
+	// poll for this long is LOST.
+	HeartbeatWindow time.Duration
+	// LostConfirm is how long the gateway must keep refusing an agent's polls (GUID refused, not
+	// signed in) before the bridge declares the session LOST (default a quarter of
+	// HeartbeatWindow, so re-polls still fall inside the gateway's window).
+	LostConfirm time.Duration
 	// SubscriberBuffer is how many events a stream may fall behind before it is cut off with
 	// RESOURCE_EXHAUSTED (default 4096).
 	SubscriberBuffer int
@@ -32,6 +40,9 @@ type Options struct {
 	IdempotencyTTL time.Duration
 	// AwaitDefault bounds await_outcome when the RPC has no deadline (default 30 s).
 	AwaitDefault time.Duration
+	// OutcomeWindow is how long a transfer keeps its claim on its call's late outcome events
+	// (default 2 min; see correlate.go).
+	OutcomeWindow time.Duration
 	// ReplicaID names this process in poller leases (default a random id).
 	ReplicaID string
 	// LeaseTTL is the poller lease's lifetime; it is renewed every third of it (default 30 s).
@@ -49,9 +60,12 @@ func (o *Options) setDefaults() {
 	def(&o.PollPause, 200*time.Millisecond)
 	def(&o.BackoffMin, 100*time.Millisecond)
 	def(&o.BackoffMax, 10*time.Second)
+	def(&o.HeartbeatWindow, 120*time.Second)
+	def(&o.LostConfirm, o.HeartbeatWindow/4)
 	def(&o.Heartbeat, 15*time.Second)
 	def(&o.IdempotencyTTL, 10*time.Minute)
 	def(&o.AwaitDefault, 30*time.Second)
+	def(&o.OutcomeWindow, 2*time.Minute)
 	def(&o.LeaseTTL, 30*time.Second)
 	if o.SubscriberBuffer <= 0 {
 		o.SubscriberBuffer = 4096
@@ -81,7 +95,10 @@ type Core struct {
 	pollers map[string]*poller
 	lost    map[string]struct{} // agents whose session was lost, for the sessions gauge
 	locks   keyedMutex          // serialises sign-in/sign-out per agent (the gateway forbids overlap)
-	closed  bool
+	// cmdLocks sends the transfers of one call one at a time, so they queue for their outcome
+	// events in the order the gateway accepted them.
+	cmdLocks keyedMutex
+	closed   bool
 }
 
 // New builds a core; Metrics must be set (NewMetrics).

@@ -28,9 +28,11 @@ type hub struct {
 	views   map[string]*AgentView
 	byAgent map[string]map[*subscriber]struct{}
 	all     map[*subscriber]struct{}
-	waiters map[string]map[*waiter]struct{}
+	out     outcomes
 
-	wake chan struct{}
+	wake     chan struct{}
+	progress chan struct{} // closed and replaced whenever pos advances (see waitFor)
+	stopped  chan struct{} // closed when the hub stops dispatching
 }
 
 type subscriber struct {
@@ -41,27 +43,23 @@ type subscriber struct {
 }
 
 func (s *subscriber) wants(eventType string) bool {
-	if s.types == nil {
+	if s.types == nil || eventType == SessionChangeType { // session changes pass every filter
 		return true
 	}
 	_, ok := s.types[eventType]
 	return ok
 }
 
-type waiter struct {
-	agent string
-	types map[string]struct{}
-	ch    chan *Logged
-}
-
 func newHub(st store.Events, log *slog.Logger, m *Metrics) *hub {
 	return &hub{
 		st: st, log: log, metrics: m, batch: 512,
-		views:   map[string]*AgentView{},
-		byAgent: map[string]map[*subscriber]struct{}{},
-		all:     map[*subscriber]struct{}{},
-		waiters: map[string]map[*waiter]struct{}{},
-		wake:    make(chan struct{}, 1),
+		views:    map[string]*AgentView{},
+		byAgent:  map[string]map[*subscriber]struct{}{},
+		all:      map[*subscriber]struct{}{},
+		out:      outcomes{transfers: map[callKey][]*pendingTransfer{}, calls: map[string]map[*pendingCall]struct{}{}},
+		wake:     make(chan struct{}, 1),
+		progress: make(chan struct{}),
+		stopped:  make(chan struct{}),
 	}
 }
 
@@ -92,6 +90,7 @@ func (h *hub) start(ctx context.Context) (wait func(), err error) {
 	}()
 	go func() {
 		defer wg.Done()
+		defer close(h.stopped)
 		for {
 			select {
 			case <-ctx.Done():
@@ -127,6 +126,8 @@ func (h *hub) catchUp(ctx context.Context) error {
 		for i := range logged {
 			h.dispatch(&logged[i], now)
 		}
+		close(h.progress)
+		h.progress = make(chan struct{})
 		h.mu.Unlock()
 	}
 }
@@ -146,14 +147,7 @@ func (h *hub) dispatch(ev *Logged, now time.Time) {
 	for s := range h.all {
 		h.deliver(s, ev)
 	}
-	for w := range h.waiters[ev.AgentID] {
-		if _, ok := w.types[ev.Type]; ok {
-			select {
-			case w.ch <- ev:
-			default: // the waiter has what it needs or has gone; never block the hub
-			}
-		}
-	}
+	h.out.observe(ev)
 	h.pos = ev.Pos
 	h.metrics.observeDispatch(&ev.Event, now)
 }
@@ -248,25 +242,22 @@ func (h *hub) caughtUp(s *subscriber) (uint64, bool) {
 	return h.pos, true
 }
 
-// addWaiter registers interest in an agent's events of the given types; the caller must call
-// the returned function when done.
-func (h *hub) addWaiter(agent string, types ...string) (*waiter, func()) {
-	w := &waiter{agent: agent, types: toSet(types), ch: make(chan *Logged, 64)}
-	h.mu.Lock()
-	m := h.waiters[agent]
-	if m == nil {
-		m = map[*waiter]struct{}{}
-		h.waiters[agent] = m
-	}
-	m[w] = struct{}{}
-	h.mu.Unlock()
-	return w, func() {
+// waitFor returns once every event up to pos has been dispatched, or when ctx ends.
+func (h *hub) waitFor(ctx context.Context, pos uint64) {
+	for {
 		h.mu.Lock()
-		delete(h.waiters[agent], w)
-		if len(h.waiters[agent]) == 0 {
-			delete(h.waiters, agent)
-		}
+		done, ch := h.pos >= pos, h.progress
 		h.mu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		case <-h.stopped:
+			return
+		}
 	}
 }
 

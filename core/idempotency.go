@@ -94,7 +94,7 @@ type errorRec struct {
 	StatusCode    int    `json:"status,omitempty"`
 }
 
-var coreErrors = []error{ErrNoSession, ErrSessionLost, ErrAwaitNeedsFeed, ErrClosed}
+var coreErrors = []error{ErrNoSession, ErrNotSignedIn, ErrSessionLost, ErrAwaitNeedsFeed, ErrPassThroughForHeldAgent, ErrClosed}
 
 func encodeOutcome[T any](v T, err error) ([]byte, error) {
 	if err == nil {

@@ -22,6 +22,9 @@ type Metrics struct {
 	GatewayCalls      *prometheus.CounterVec
 	GatewayLatency    *prometheus.HistogramVec
 	PollErrors        prometheus.Counter
+	GatewayUp         *prometheus.GaugeVec // no labels: absent until the first gateway call
+
+	reach reachability
 }
 
 // NewMetrics creates the instruments and registers them with reg.
@@ -57,9 +60,19 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		PollErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "ccgw_poll_errors_total", Help: "Event polls that failed and were retried with backoff.",
 		}),
+		GatewayUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "ccgw_gateway_up", Help: "1 when the CC-Gateway answered the bridge's latest call, 0 when that call got no usable answer (absent before the first call).",
+		}, nil),
+	}
+	m.reach.onState = func(s GatewayState) {
+		up := 0.0
+		if s == GatewayReachable {
+			up = 1
+		}
+		m.GatewayUp.WithLabelValues().Set(up)
 	}
 	reg.MustRegister(m.Sessions, m.Pollers, m.Subscribers, m.SubscribersCutOff, m.Events,
-		m.DispatchLag, m.GatewayCalls, m.GatewayLatency, m.PollErrors)
+		m.DispatchLag, m.GatewayCalls, m.GatewayLatency, m.PollErrors, m.GatewayUp)
 	return m
 }
 
@@ -75,6 +88,7 @@ func (m *Metrics) ObserveGatewayCall(ci gatewayclient.CallInfo) {
 	}
 	m.GatewayCalls.WithLabelValues(ci.Op, rc).Inc()
 	m.GatewayLatency.WithLabelValues(ci.Op).Observe(ci.Duration.Seconds())
+	m.reach.observe(ci)
 }
 
 func (m *Metrics) observeDispatch(ev *store.Event, now time.Time) {

@@ -3,6 +3,8 @@ package core
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,13 +17,14 @@ import (
 // whichever poll asks first, so a second poller would steal events: the core runs exactly one per
 // agent, guarded in-process by Core.pollers and across replicas by a store lease.
 type poller struct {
-	c          *Core
-	agentID    string
-	connMu     sync.Mutex // conn is replaced by adoptStoredGUID while commands read it
-	conn       AgentConn
-	pwHash     [32]byte
-	savedGUID  string
-	signingOut atomic.Bool // a sign-out is in flight: "not signed in" answers are expected
+	c           *Core
+	agentID     string
+	connMu      sync.Mutex // conn is replaced by adoptStoredGUID while commands read it
+	conn        AgentConn
+	requestKey  [32]byte // digest of the SignIn request that started the session; zero when resumed
+	savedGUID   string
+	handingOver atomic.Bool // a sign-out or forced sign-in is in flight: refusals are expected
+	lost        atomic.Bool // the poller found the session lost and is on its way out
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -44,7 +47,7 @@ func (c *Core) isClosed() bool {
 // ErrPolledElsewhere: another replica holds the agent's poller lease.
 var ErrPolledElsewhere = errors.New("another bridge replica is polling this agent")
 
-func (c *Core) startPoller(s store.Session, conn AgentConn, pw [32]byte) error {
+func (c *Core) startPoller(s store.Session, conn AgentConn, requestKey [32]byte) error {
 	ok, err := c.st.AcquireLease(c.ctx, leaseKey(s.AgentID), c.opts.ReplicaID, c.opts.LeaseTTL)
 	if err != nil {
 		return err
@@ -53,7 +56,7 @@ func (c *Core) startPoller(s store.Session, conn AgentConn, pw [32]byte) error {
 		return ErrPolledElsewhere
 	}
 	ctx, cancel := context.WithCancel(c.ctx)
-	p := &poller{c: c, agentID: s.AgentID, conn: conn, pwHash: pw, savedGUID: s.GUID,
+	p := &poller{c: c, agentID: s.AgentID, conn: conn, requestKey: requestKey, savedGUID: s.GUID,
 		cancel: cancel, done: make(chan struct{})}
 	c.mu.Lock()
 	if c.closed {
@@ -65,6 +68,7 @@ func (c *Core) startPoller(s store.Session, conn AgentConn, pw [32]byte) error {
 	delete(c.lost, s.AgentID)
 	c.updateSessionGaugesLocked()
 	c.mu.Unlock()
+	c.m.Pollers.Inc() // here, not in run: the gauge is right as soon as the sign-in returns
 	go p.run(ctx)
 	return nil
 }
@@ -83,7 +87,6 @@ func (p *poller) stop() {
 
 func (p *poller) run(ctx context.Context) {
 	c := p.c
-	c.m.Pollers.Inc()
 	defer func() {
 		c.m.Pollers.Dec()
 		c.mu.Lock()
@@ -100,6 +103,8 @@ func (p *poller) run(ctx context.Context) {
 
 	bo := gatewayclient.Backoff{Min: c.opts.BackoffMin, Max: c.opts.BackoffMax}
 	renewed := time.Now()
+	heartbeat := time.Now() // the last poll the gateway answered: its heartbeat for the agent
+	var refused time.Time   // when the current run of refused polls began; zero: none
 	for ctx.Err() == nil {
 		if time.Since(renewed) > c.opts.LeaseTTL/3 {
 			ok, err := c.st.AcquireLease(ctx, leaseKey(p.agentID), c.opts.ReplicaID, c.opts.LeaseTTL)
@@ -111,34 +116,65 @@ func (p *poller) run(ctx context.Context) {
 				renewed = time.Now()
 			}
 		}
-		ev, err := p.connection().Poll(ctx)
+		// A poll still unanswered when the gateway's heartbeat window closes cannot keep the
+		// agent signed in any more, so it is not waited for past that point.
+		pollCtx, cancel := context.WithDeadline(ctx, heartbeat.Add(c.opts.HeartbeatWindow))
+		ev, err := p.connection().Poll(pollCtx)
+		cancel()
 		if ctx.Err() != nil {
 			return
 		}
 		p.saveGUID(ctx)
 		switch {
-		case err != nil && p.signingOut.Load():
+		case err != nil && p.handingOver.Load():
 			sleep(ctx, c.opts.PollPause)
+		case err != nil && time.Since(heartbeat) >= c.opts.HeartbeatWindow:
+			p.markLost(ctx, ChangeHeartbeatExpired, fmt.Sprintf(
+				"the bridge could not poll the gateway for the agent for %v, the gateway's heartbeat window: the gateway has signed the agent out", c.opts.HeartbeatWindow))
+			return
 		case err != nil && (gatewayclient.IsNotSignedIn(err) || gatewayclient.IsGUIDInvalid(err)):
 			if p.adoptStoredGUID(ctx) {
 				continue
 			}
-			p.markLost(ctx, "the gateway no longer accepts the session: "+err.Error())
-			return
+			// One refusal may be passing (a GUID race, a gateway node switching over): the
+			// session is lost only if the gateway keeps refusing for LostConfirm. Re-polls go out
+			// with backoff meanwhile, well inside the heartbeat window.
+			if refused.IsZero() {
+				refused = time.Now()
+			}
+			if time.Since(refused) >= c.opts.LostConfirm {
+				reason, what := ChangeGUIDRefused, "refused the session's GUID"
+				if gatewayclient.IsNotSignedIn(err) {
+					reason, what = ChangeNotSignedIn, "said the agent is not signed in"
+				}
+				if ge := (*gatewayclient.Error)(nil); errors.As(err, &ge) {
+					what += " (retcode " + ge.Retcode + ")"
+				}
+				p.markLost(ctx, reason, fmt.Sprintf("the gateway %s on every poll for %v", what, c.opts.LostConfirm))
+				return
+			}
+			c.log.Warn("event poll refused; confirming before declaring the session lost", "agent", p.agentID, "err", err)
+			sleep(ctx, min(bo.Next(), c.opts.LostConfirm/4))
 		case err != nil:
 			c.m.PollErrors.Inc()
 			c.log.Warn("event poll failed; retrying", "agent", p.agentID, "err", err)
 			sleep(ctx, bo.Next())
-		case ev == nil:
-			bo.Reset()
-			sleep(ctx, c.opts.PollPause)
 		default:
+			heartbeat, refused = time.Now(), time.Time{}
 			bo.Reset()
+			if ev == nil {
+				sleep(ctx, c.opts.PollPause)
+				continue
+			}
+			if ev.Type == SessionChangeType {
+				c.log.Warn("dropped a gateway event posing as a bridge session change", "agent", p.agentID)
+				continue
+			}
 			if !p.append(ctx, ev) {
 				return
 			}
-			if ev.Type == "AgentOther_ShutdownService" && !p.signingOut.Load() {
-				p.markLost(ctx, "signed out by the gateway (AgentOther_ShutdownService)")
+			if ev.Type == "AgentOther_ShutdownService" && !p.handingOver.Load() {
+				p.markLost(ctx, ChangeSignedOutByGateway, "signed out by the gateway (AgentOther_ShutdownService)")
 				return
 			}
 		}
@@ -154,13 +190,21 @@ func (p *poller) append(ctx context.Context, ev *gatewayclient.Event) bool {
 		Feature: ev.Feature, MediaType: ev.MediaType, Result: ev.Result, Reason: ev.Reason,
 		Content: ev.Content,
 	}
+	return p.retry(ctx, "storing an agent event", func() error {
+		_, err := p.c.st.Append(ctx, p.agentID, se)
+		return err
+	})
+}
+
+// retry runs op until it succeeds or ctx ends, backing off between store failures.
+func (p *poller) retry(ctx context.Context, what string, op func() error) bool {
 	bo := gatewayclient.Backoff{Min: p.c.opts.BackoffMin, Max: p.c.opts.BackoffMax}
 	for {
-		_, err := p.c.st.Append(ctx, p.agentID, se)
+		err := op()
 		if err == nil {
 			return true
 		}
-		p.c.log.Error("storing an agent event failed; retrying", "agent", p.agentID, "event_type", ev.Type, "err", err)
+		p.c.log.Error(what+" failed; retrying", "agent", p.agentID, "err", err)
 		if !sleep(ctx, bo.Next()) {
 			return false
 		}
@@ -198,15 +242,33 @@ func (p *poller) adoptStoredGUID(ctx context.Context) bool {
 	return true
 }
 
-func (p *poller) markLost(ctx context.Context, reason string) {
+// markLost records the session as LOST and logs the change. The write is conditional on the
+// session read here, so a sign-out that deleted it meanwhile is not undone.
+func (p *poller) markLost(ctx context.Context, reason ChangeReason, detail string) {
 	c := p.c
-	c.log.Warn("agent session lost", "agent", p.agentID, "reason", reason)
-	if s, err := c.st.GetSession(ctx, p.agentID); err == nil {
-		s.State, s.LostReason, s.Revision = store.SessionLost, reason, 0
-		if _, err := c.st.PutSession(ctx, s); err != nil {
-			c.log.Error("recording a lost session", "agent", p.agentID, "err", err)
+	p.lost.Store(true)
+	detail = strings.ToValidUTF8(detail, "\uFFFD") // it may quote the gateway, and goes out in proto strings
+	c.log.Warn("agent session lost", "agent", p.agentID, "reason", detail)
+	recorded := false
+	p.retry(ctx, "recording a lost session", func() error {
+		s, err := c.st.GetSession(ctx, p.agentID)
+		if err == nil {
+			s.State, s.LostReason = store.SessionLost, detail
+			_, err = c.st.PutSession(ctx, s)
 		}
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
+			return nil // signed out or signed in again meanwhile: nothing is lost
+		}
+		recorded = err == nil
+		return err
+	})
+	if !recorded {
+		return
 	}
+	p.retry(ctx, "logging a lost session", func() error {
+		_, err := c.logChange(ctx, p.agentID, SessionChange{State: store.SessionLost, Reason: reason, Detail: detail})
+		return err
+	})
 	c.mu.Lock()
 	c.lost[p.agentID] = struct{}{}
 	c.mu.Unlock()

@@ -199,7 +199,7 @@ func TestSnapshotDerivesAgentState(t *testing.T) {
 		t.Fatalf("snapshot %+v", snap)
 	}
 	a := snap.Agents[0]
-	if a.View.AgentID != "1001" || a.View.State != core.StateTalking || len(a.View.ActiveCalls) != 1 || a.View.ActiveCalls[0] != res.CallID || a.Session == nil {
+	if a.View.AgentID != "1001" || a.View.State != core.StateTalking || len(a.View.ActiveCalls) != 1 || a.View.ActiveCalls[0] != res.CallID || a.Session != store.SessionActive {
 		t.Fatalf("caller view %+v session %v", a.View, a.Session)
 	}
 }

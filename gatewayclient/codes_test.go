@@ -121,7 +121,7 @@ func TestErrorStrings(t *testing.T) {
 		t.Errorf("status: %s", got)
 	}
 	seenKinds := map[string]bool{}
-	for k := TransportUnreachable; k <= TransportCanceled; k++ {
+	for k := TransportUnreachable; k <= TransportConnectionLost; k++ {
 		s := k.String()
 		if seenKinds[s] || strings.HasPrefix(s, "transport failure") {
 			t.Errorf("TransportKind %d has no distinct name: %q", k, s)

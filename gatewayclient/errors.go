@@ -53,11 +53,13 @@ func (e *Error) Kind() Kind { return KindOf(e.Retcode) }
 type TransportKind int
 
 const (
-	// TransportUnreachable: connecting, the TLS handshake, sending the request
-	// or reading the response failed.
+	// TransportUnreachable: no connection to the gateway could be made (dial,
+	// DNS or TLS handshake failed or timed out), so the request was certainly
+	// not sent and the gateway did not act on it.
 	TransportUnreachable TransportKind = iota + 1
 	// TransportTimeout: the client's own per-call deadline (RequestTimeout or
-	// PollTimeout) or a dial/handshake timeout expired.
+	// PollTimeout) or a network timeout expired once the request may have
+	// been sent: the gateway may have acted.
 	TransportTimeout
 	// TransportHTTPStatus: the gateway answered with a status other than 200.
 	TransportHTTPStatus
@@ -68,7 +70,17 @@ const (
 	// TransportCanceled: the caller's context was canceled or reached its
 	// deadline; Err is the context's error.
 	TransportCanceled
+	// TransportConnectionLost: the connection failed while the request was
+	// being sent or its answer read (reset, closed, not HTTP): the gateway may
+	// have acted.
+	TransportConnectionLost
 )
+
+// MaybeActed reports whether the gateway may have received and acted on the
+// request: every transport failure except TransportUnreachable. A command
+// that failed this way must not be repeated blindly (a second call or
+// transfer could follow).
+func (k TransportKind) MaybeActed() bool { return k != TransportUnreachable }
 
 func (k TransportKind) String() string {
 	switch k {
@@ -84,6 +96,8 @@ func (k TransportKind) String() string {
 		return "gateway response too large"
 	case TransportCanceled:
 		return "call abandoned by the caller"
+	case TransportConnectionLost:
+		return "connection to the gateway lost"
 	}
 	return "transport failure " + strconv.Itoa(int(k))
 }

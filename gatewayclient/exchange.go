@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 )
 
@@ -85,9 +87,11 @@ func (c *Client) exchange(ctx context.Context, r *request, guid, cookie string, 
 		req.Header["Cookie"] = []string{cookie}
 	}
 
+	conn := &connTrace{}
+	req = req.WithContext(httptrace.WithClientTrace(callCtx, conn.trace()))
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return "", c.failure(ctx, callCtx, r, timeout, err, "sending the request")
+		return "", c.failure(ctx, callCtx, r, timeout, err, "sending the request", conn.notSent(err))
 	}
 	defer resp.Body.Close()
 	if r.sess != nil {
@@ -113,7 +117,7 @@ func (c *Client) exchange(ctx context.Context, r *request, guid, cookie string, 
 			return "", &TransportError{Op: r.op, AgentID: r.agentID, Kind: TransportTooLarge, StatusCode: resp.StatusCode,
 				Err: fmt.Errorf("body exceeds the %d byte limit", c.maxBody)}
 		}
-		te := c.failure(ctx, callCtx, r, timeout, err, "reading the response")
+		te := c.failure(ctx, callCtx, r, timeout, err, "reading the response", false)
 		te.StatusCode = resp.StatusCode
 		return "", te
 	}
@@ -180,14 +184,18 @@ func statusCause(r *request, data []byte, sec secrets) error {
 }
 
 // failure classifies an error of the HTTP exchange. The caller's context
-// ending wins; then our own deadline or a network timeout; the rest means
-// the gateway could not be reached.
-func (c *Client) failure(parent, callCtx context.Context, r *request, timeout time.Duration, err error, stage string) *TransportError {
+// ending wins; then a failure to connect at all (notSent: nothing reached the
+// gateway); then our own deadline or a network timeout; the rest means the
+// connection broke once the request may have been sent.
+func (c *Client) failure(parent, callCtx context.Context, r *request, timeout time.Duration, err error, stage string, notSent bool) *TransportError {
 	te := &TransportError{Op: r.op, AgentID: r.agentID}
 	var ne net.Error
 	switch {
 	case parent.Err() != nil:
 		te.Kind, te.Err = TransportCanceled, parent.Err()
+	case notSent:
+		te.Kind = TransportUnreachable
+		te.Err = fmt.Errorf("connecting: %w", err)
 	case callCtx.Err() != nil:
 		te.Kind = TransportTimeout
 		te.Err = &opaqueError{fmt.Sprintf("%s: no answer within %s", stage, timeout)}
@@ -195,10 +203,35 @@ func (c *Client) failure(parent, callCtx context.Context, r *request, timeout ti
 		te.Kind = TransportTimeout
 		te.Err = &opaqueError{stage + ": " + err.Error()}
 	default:
-		te.Kind = TransportUnreachable
+		te.Kind = TransportConnectionLost
 		te.Err = fmt.Errorf("%s: %w", stage, err)
 	}
 	return te
+}
+
+// connTrace records whether a request got as far as a connection. Whether
+// the gateway may have acted decides which errors a client may retry, so
+// "not sent" needs positive evidence: the transport asked for a connection
+// and never got one, or the error is a failed dial. A transport that reports
+// nothing to the trace (a custom HTTPClient) leaves every other failure as
+// "maybe sent".
+type connTrace struct {
+	asked, got atomic.Bool
+}
+
+func (t *connTrace) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn: func(string) { t.asked.Store(true) },
+		GotConn: func(httptrace.GotConnInfo) { t.got.Store(true) },
+	}
+}
+
+func (t *connTrace) notSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	return t.asked.Load() && !t.got.Load()
 }
 
 // checkAgentID rejects ids that are not a decimal work number; the id goes

@@ -204,7 +204,7 @@ func TestTruncatedBody(t *testing.T) {
 		_ = buf.Flush()
 	})
 	err := g.client(t).Session("1001", testGUID, "").SetIdle(ctxT(t))
-	te := transportErr(t, err, TransportUnreachable)
+	te := transportErr(t, err, TransportConnectionLost)
 	if te.StatusCode != 200 {
 		t.Errorf("status %d", te.StatusCode)
 	}
@@ -230,7 +230,7 @@ func TestGarbageResponse(t *testing.T) {
 	c, err := New(Config{BaseURL: "http://" + ln.Addr().String()})
 	must(t, err)
 	defer c.Close()
-	transportErr(t, c.Session("1001", testGUID, "").SetIdle(ctxT(t)), TransportUnreachable)
+	transportErr(t, c.Session("1001", testGUID, "").SetIdle(ctxT(t)), TransportConnectionLost)
 }
 
 func TestOnCall(t *testing.T) {

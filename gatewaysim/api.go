@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Errors of the Go control API (and, mapped to HTTP statuses, of /sim/v1).
@@ -206,6 +207,29 @@ func (s *Sim) RotateGUID(agentID string) error {
 		return fmt.Errorf("%w: static GUIDs (AUTHMODE 1) never rotate", ErrConflict)
 	}
 	a.sess.rotate(s.now(), s.cfg.GUIDTimeout)
+	return nil
+}
+
+// SetTransferFailure changes how a failed success-mode transfer is reported
+// (Config.TransferFailure) from now on: TransferFailureResult or
+// TransferFailureConnectFailLateResult. A delay of 0 keeps the current
+// LateResultDelay.
+func (s *Sim) SetTransferFailure(mode string, lateDelay time.Duration) error {
+	if mode == "" {
+		return fmt.Errorf("%w: transfer failure mode is required", ErrInvalid)
+	}
+	if err := validTransferFailure(mode); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if lateDelay < 0 {
+		return fmt.Errorf("%w: late result delay must not be negative", ErrInvalid)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.TransferFailure = mode
+	if lateDelay > 0 {
+		s.cfg.LateResultDelay = lateDelay
+	}
 	return nil
 }
 

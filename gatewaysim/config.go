@@ -26,13 +26,31 @@ type Queue struct {
 
 // Retcodes the simulator can be told to use for a stale or unknown GUID.
 const (
-	StaleGUIDNoRight      = "000-003" // default; real gateways answer "no right to invite resouce"
-	StaleGUIDNotSignedIn  = "100-006"
-	DefaultGUIDInterval   = 60 * time.Second
-	DefaultGUIDTimeout    = 120 * time.Second
-	DefaultPollWait       = 10 * time.Second
-	DefaultHeartbeat      = 120 * time.Second
-	defaultMaxQueuedEvent = 1000
+	StaleGUIDNoRight       = "000-003" // default; real gateways answer "no right to invite resouce"
+	StaleGUIDNotSignedIn   = "100-006"
+	DefaultGUIDInterval    = 60 * time.Second
+	DefaultGUIDTimeout     = 120 * time.Second
+	DefaultPollWait        = 10 * time.Second
+	DefaultHeartbeat       = 120 * time.Second
+	defaultMaxQueuedEvent  = 1000
+	DefaultLateResultDelay = time.Second
+)
+
+// How a success-mode (mode 2) session transfer that no target took is
+// reported. The transfer pages list AgentEvent_Connect_Fail among the
+// transfer's events and AgentEvent_SuccTransResult as the result of every
+// success-mode transfer, without saying whether a failure produces one or
+// both, or in which order; the simulator offers both readings.
+const (
+	// TransferFailureResult (the default): AgentEvent_SuccTransResult
+	// {"result":1} only.
+	TransferFailureResult = "result"
+	// TransferFailureConnectFailLateResult: AgentEvent_Connect_Fail at once,
+	// and the SuccTransResult {"result":1} late: held back until just before
+	// the agent's next event, or until LateResultDelay has passed, whichever
+	// comes first. A client then sees the result of one transfer after it
+	// has sent the next.
+	TransferFailureConnectFailLateResult = "connect_fail_late_result"
 )
 
 // Config configures a Sim. Zero values take the gateway's documented defaults.
@@ -60,6 +78,12 @@ type Config struct {
 	// MaxQueuedEvents bounds each agent's event queue; the oldest event is
 	// dropped when it is full (default 1000).
 	MaxQueuedEvents int
+	// TransferFailure chooses the events of a failed success-mode transfer:
+	// TransferFailureResult (default) or TransferFailureConnectFailLateResult.
+	TransferFailure string
+	// LateResultDelay bounds how long a late SuccTransResult is held back
+	// (default 1 s; simulator clock).
+	LateResultDelay time.Duration
 	// EnableDebugRoutes serves GET /sim/v1/debug/agents/{id}/guid, which
 	// reveals the current GUID. Off by default so the control API never
 	// leaks a credential by accident.
@@ -79,13 +103,16 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("auth mode %d: want 1 (static) or 2 (dynamic)", c.AuthMode))
 	}
 	for name, d := range map[string]time.Duration{"GUID interval": c.GUIDInterval, "GUID timeout": c.GUIDTimeout,
-		"poll wait": c.PollWait, "heartbeat timeout": c.HeartbeatTimeout} {
+		"poll wait": c.PollWait, "heartbeat timeout": c.HeartbeatTimeout, "late result delay": c.LateResultDelay} {
 		if d < 0 {
 			errs = append(errs, fmt.Errorf("%s %v: must not be negative", name, d))
 		}
 	}
 	if c.StaleGUIDRetcode != "" && c.StaleGUIDRetcode != StaleGUIDNoRight && c.StaleGUIDRetcode != StaleGUIDNotSignedIn {
 		errs = append(errs, fmt.Errorf("stale GUID retcode %q: want %s or %s", c.StaleGUIDRetcode, StaleGUIDNoRight, StaleGUIDNotSignedIn))
+	}
+	if err := validTransferFailure(c.TransferFailure); err != nil {
+		errs = append(errs, err)
 	}
 	if d := c.withDefaults(); d.AuthMode == 2 && d.GUIDInterval >= d.GUIDTimeout {
 		errs = append(errs, fmt.Errorf("GUID interval %v must be shorter than the GUID timeout %v", d.GUIDInterval, d.GUIDTimeout))
@@ -112,6 +139,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StaleGUIDRetcode != StaleGUIDNotSignedIn {
 		c.StaleGUIDRetcode = StaleGUIDNoRight
+	}
+	if c.TransferFailure == "" {
+		c.TransferFailure = TransferFailureResult
+	}
+	if c.LateResultDelay <= 0 {
+		c.LateResultDelay = DefaultLateResultDelay
 	}
 	if c.MaxQueuedEvents <= 0 {
 		c.MaxQueuedEvents = defaultMaxQueuedEvent
@@ -142,4 +175,12 @@ func DemoConfig() Config {
 		Agents: agents,
 		Queues: []Queue{{ID: 1, Name: "General"}, {ID: 2, Name: "Billing"}},
 	}
+}
+
+func validTransferFailure(mode string) error {
+	switch mode {
+	case "", TransferFailureResult, TransferFailureConnectFailLateResult:
+		return nil
+	}
+	return fmt.Errorf("transfer failure %q: want %s or %s", mode, TransferFailureResult, TransferFailureConnectFailLateResult)
 }

@@ -19,6 +19,8 @@ func TestConfigValidate(t *testing.T) {
 		{"auth mode", func(c *gatewaysim.Config) { c.AuthMode = 3 }, "auth mode 3"},
 		{"negative wait", func(c *gatewaysim.Config) { c.PollWait = -time.Second }, "poll wait"},
 		{"retcode", func(c *gatewaysim.Config) { c.StaleGUIDRetcode = "100-004" }, "stale GUID retcode"},
+		{"transfer failure", func(c *gatewaysim.Config) { c.TransferFailure = "sometimes" }, "transfer failure"},
+		{"late result delay", func(c *gatewaysim.Config) { c.LateResultDelay = -time.Second }, "late result delay"},
 		{"rotation after expiry", func(c *gatewaysim.Config) { c.GUIDTimeout = 30 * time.Second }, "must be shorter"},
 		{"rotation equal to expiry", func(c *gatewaysim.Config) { c.GUIDInterval, c.GUIDTimeout = time.Second, time.Second }, "must be shorter"},
 	}

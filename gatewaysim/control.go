@@ -94,6 +94,16 @@ func (s *Sim) routeControl() {
 	s.mux.HandleFunc("DELETE "+p+"calls/{callid}", func(w http.ResponseWriter, r *http.Request) {
 		respond(w, http.StatusOK, nil, s.EndCall(r.PathValue("callid")))
 	})
+	s.mux.HandleFunc("PUT "+p+"transfer-failure", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Mode              string `json:"mode"`
+			LateResultDelayMs int64  `json:"lateResultDelayMs"`
+		}
+		if !readJSON(w, r, &body) {
+			return
+		}
+		respond(w, http.StatusNoContent, nil, s.SetTransferFailure(body.Mode, time.Duration(body.LateResultDelayMs)*time.Millisecond))
+	})
 	s.mux.HandleFunc("GET "+p+"faults", func(w http.ResponseWriter, r *http.Request) {
 		out := []faultJSON{}
 		for _, f := range s.Faults() {

@@ -31,6 +31,7 @@
 //	POST   /sim/v1/chats                       StartChat (same body) → {"callId","agentId"}
 //	POST   /sim/v1/chats/{callid}/messages     SendChatMessage {"text"}
 //	DELETE /sim/v1/calls/{callid}              EndCall: the customer hangs up (voice or chat)
+//	PUT    /sim/v1/transfer-failure            SetTransferFailure {"mode","lateResultDelayMs"}
 //	GET    /sim/v1/faults                      Faults
 //	POST   /sim/v1/faults                      SetFault {"kind","route","count","latencyMs","retcode","status"}
 //	DELETE /sim/v1/faults[/{id}]               ClearFaults / ClearFault
@@ -89,6 +90,15 @@
 //     calldata size 000-002, that the agent holds the callid 000-002. The
 //     other 106-xxx codes of the transfer page have no documented meaning
 //     and are never produced. Outcomes are events (see transfer).
+//   - A success-mode transfer that no target took reports
+//     AgentEvent_SuccTransResult {"result":1} by default: the event the
+//     pages name as the result of every success-mode transfer. The pages
+//     also list AgentEvent_Connect_Fail among the transfer's events without
+//     saying when; Config.TransferFailure (or PUT /sim/v1/transfer-failure)
+//     "connect_fail_late_result" sends Connect_Fail at once and the
+//     SuccTransResult late, just before the agent's next event (at most
+//     LateResultDelay later), so that the result of one transfer arrives
+//     after the client sent the next: the ordering clients must survive.
 //   - Faults (SetFault) use real time, not Config.Clock: they model the
 //     network in front of the gateway.
 package gatewaysim

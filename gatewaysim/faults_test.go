@@ -88,7 +88,7 @@ func TestFaultCloseConnection(t *testing.T) {
 	s := h.session(h.client(), "1001")
 	h.setFault(gatewaysim.Fault{Kind: gatewaysim.FaultCloseConnection, Route: gatewaysim.OpCallInnerSkill, Count: 1})
 	_, err := s.CallInnerSkill(ctx(t), 1)
-	if k := transportKind(err); k != gatewayclient.TransportUnreachable && k != gatewayclient.TransportBadResponse {
+	if k := transportKind(err); k != gatewayclient.TransportConnectionLost && k != gatewayclient.TransportBadResponse {
 		t.Fatalf("dropped connection: %v", err)
 	}
 	// Raw view: the status line and part of the body arrived, then EOF.

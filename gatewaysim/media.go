@@ -130,6 +130,8 @@ func parseTransfer(f fields) (transferRequest, string) {
 //	no target,    mode 0: source AgentEvent_Call_Release then AgentEvent_Connect_Fail;
 //	                      the session is lost.
 //	no target,    mode 2: source AgentEvent_SuccTransResult {"result":1}; it keeps the session.
+//	                      With Config.TransferFailure TransferFailureConnectFailLateResult:
+//	                      AgentEvent_Connect_Fail, and the SuccTransResult late (see emitLate).
 //
 // An access code (devicetype 4) of digits takes the session out of the
 // agents' hands (to an IVR or flow); a non-numeric one cannot be connected.
@@ -191,7 +193,13 @@ func (s *Sim) finishTransferLocked(a *agent, c *call, req transferRequest, targe
 		delete(s.calls, c.id)
 		s.emit(a, evConnectFail, c.id)
 	default: // success transfer failed: the source keeps the customer
-		s.emit(a, evSuccTransResult, map[string]any{"result": transferFailedResult, "callId": c.id})
+		result := map[string]any{"result": transferFailedResult, "callId": c.id}
+		if s.cfg.TransferFailure == TransferFailureConnectFailLateResult {
+			s.emit(a, evConnectFail, c.id)
+			s.emitLate(a, evSuccTransResult, result)
+			return
+		}
+		s.emit(a, evSuccTransResult, result)
 		return
 	}
 	s.afterCallLocked(a)

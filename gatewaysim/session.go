@@ -46,6 +46,10 @@ type session struct {
 	events  []Event
 	dropped int
 	waiter  *pollWaiter
+	// late holds events reported late (Config.TransferFailure): queued just
+	// before the agent's next event, or by lateTimer.
+	late      []Event
+	lateTimer Timer
 
 	lastActivity time.Time
 	hbTimer      Timer
@@ -143,6 +147,23 @@ func (ss *session) stopTimers() {
 	if ss.restTimer != nil {
 		ss.restTimer.Stop()
 		ss.restTimer = nil
+	}
+	if ss.lateTimer != nil {
+		ss.lateTimer.Stop()
+		ss.lateTimer = nil
+	}
+}
+
+// flushLate queues the held-back events ahead of whatever comes next.
+func (ss *session) flushLate(max int) {
+	late := ss.late
+	ss.late = nil
+	if ss.lateTimer != nil {
+		ss.lateTimer.Stop()
+		ss.lateTimer = nil
+	}
+	for _, ev := range late {
+		ss.push(ev, max)
 	}
 }
 

@@ -108,12 +108,33 @@ func (s *Sim) emit(a *agent, eventType string, content any) {
 	if a == nil || a.sess == nil {
 		return
 	}
-	a.sess.push(Event{
-		EventType:    eventType,
-		WorkNo:       a.cfg.ID,
-		Content:      content,
-		EventGenTime: s.now().UnixMilli(),
-	}, s.cfg.MaxQueuedEvents)
+	a.sess.flushLate(s.cfg.MaxQueuedEvents)
+	a.sess.push(s.event(a, eventType, content), s.cfg.MaxQueuedEvents)
+}
+
+func (s *Sim) event(a *agent, eventType string, content any) Event {
+	return Event{EventType: eventType, WorkNo: a.cfg.ID, Content: content, EventGenTime: s.now().UnixMilli()}
+}
+
+// emitLate holds an event back: it is queued just before the agent's next
+// event, or once LateResultDelay has passed. The caller holds s.mu.
+func (s *Sim) emitLate(a *agent, eventType string, content any) {
+	ss := a.sess
+	if ss == nil {
+		return
+	}
+	ss.late = append(ss.late, s.event(a, eventType, content))
+	if ss.lateTimer != nil {
+		return
+	}
+	ss.lateTimer = s.clock.AfterFunc(s.cfg.LateResultDelay, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if a.sess == ss && !s.isClosed() {
+			ss.lateTimer = nil
+			ss.flushLate(s.cfg.MaxQueuedEvents)
+		}
+	})
 }
 
 // sortedAgents returns the agents ordered by work number (numerically when

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/proto"
@@ -40,6 +43,63 @@ func (c wireCodec) Marshal(v any) (mem.BufferSlice, error) {
 	return c.proto.Marshal(v)
 }
 
-func (c wireCodec) Unmarshal(data mem.BufferSlice, v any) error { return c.proto.Unmarshal(data, v) }
-
 func (c wireCodec) Name() string { return c.proto.Name() }
+
+// rawRequest receives a request's bytes undecoded. gRPC turns any error of a codec's Unmarshal
+// into INTERNAL, although a request that is not valid protobuf (truncated, or with a string
+// field that is not UTF-8) is the caller's mistake; so the server's handlers receive the bytes
+// through this type and decode them themselves (decodeRequest), answering INVALID_ARGUMENT.
+type rawRequest struct{ b []byte }
+
+func (c wireCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if r, ok := v.(*rawRequest); ok {
+		r.b = data.Materialize()
+		return nil
+	}
+	return c.proto.Unmarshal(data, v)
+}
+
+// decodeRequest reads the next request of a stream into m through rawRequest.
+func decodeRequest(recv func(any) error, m any) error {
+	msg, ok := m.(proto.Message)
+	if !ok {
+		return recv(m)
+	}
+	var raw rawRequest
+	if err := recv(&raw); err != nil {
+		return err
+	}
+	if err := proto.Unmarshal(raw.b, msg); err != nil {
+		md := msg.ProtoReflect().Descriptor()
+		if field := invalidUTF8InWire(md, raw.b, "", 0); field != "" {
+			return invalidRequest(fieldViolations{fieldViolation(field, "is not valid UTF-8")})
+		}
+		return invalidRequest(fieldViolations{fieldViolation("", "the request is not a valid "+string(md.FullName())+" protobuf message")})
+	}
+	return nil
+}
+
+// decodingService returns a copy of sd whose unary handlers decode their request with
+// decodeRequest. Streaming methods get the same through streamDecode.
+func decodingService(sd *grpc.ServiceDesc) *grpc.ServiceDesc {
+	out := *sd
+	out.Methods = make([]grpc.MethodDesc, len(sd.Methods))
+	for i, m := range sd.Methods {
+		h := m.Handler
+		m.Handler = func(srv any, ctx context.Context, dec func(any) error, ic grpc.UnaryServerInterceptor) (any, error) {
+			return h(srv, ctx, func(v any) error { return decodeRequest(dec, v) }, ic)
+		}
+		out.Methods[i] = m
+	}
+	return &out
+}
+
+// streamDecode makes a stream's RecvMsg decode with decodeRequest. It must be the first stream
+// interceptor to wrap the stream, so that every other wrapper sees decoded messages.
+func streamDecode(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+	return h(srv, &decodingStream{ss})
+}
+
+type decodingStream struct{ grpc.ServerStream }
+
+func (s *decodingStream) RecvMsg(m any) error { return decodeRequest(s.ServerStream.RecvMsg, m) }

@@ -32,21 +32,39 @@ var agentStates = map[core.AgentState]ccgwv1.AgentState{
 	core.StateTalking:  ccgwv1.AgentState_AGENT_STATE_TALKING,
 }
 
-func sessionState(s *store.Session) ccgwv1.SessionState {
-	switch {
-	case s == nil:
-		return ccgwv1.SessionState_SESSION_STATE_UNSPECIFIED
-	case s.State == store.SessionLost:
-		return ccgwv1.SessionState_SESSION_STATE_LOST
-	default:
-		return ccgwv1.SessionState_SESSION_STATE_ACTIVE
+var sessionStates = map[store.SessionState]ccgwv1.SessionState{
+	0:                   ccgwv1.SessionState_SESSION_STATE_SIGNED_OUT,
+	store.SessionActive: ccgwv1.SessionState_SESSION_STATE_ACTIVE,
+	store.SessionLost:   ccgwv1.SessionState_SESSION_STATE_LOST,
+}
+
+var changeReasons = map[core.ChangeReason]ccgwv1.SessionChangeReason{
+	core.ChangeSignedIn:           ccgwv1.SessionChangeReason_SESSION_CHANGE_REASON_SIGNED_IN,
+	core.ChangeForcedSignIn:       ccgwv1.SessionChangeReason_SESSION_CHANGE_REASON_FORCED_SIGN_IN,
+	core.ChangeSignedOut:          ccgwv1.SessionChangeReason_SESSION_CHANGE_REASON_SIGNED_OUT,
+	core.ChangeSignedOutByGateway: ccgwv1.SessionChangeReason_SESSION_CHANGE_REASON_SIGNED_OUT_BY_GATEWAY,
+	core.ChangeGUIDRefused:        ccgwv1.SessionChangeReason_SESSION_CHANGE_REASON_GUID_REFUSED,
+	core.ChangeNotSignedIn:        ccgwv1.SessionChangeReason_SESSION_CHANGE_REASON_NOT_SIGNED_IN,
+	core.ChangeHeartbeatExpired:   ccgwv1.SessionChangeReason_SESSION_CHANGE_REASON_HEARTBEAT_EXPIRED,
+}
+
+// toSessionChange converts a logged session change; ok is false for a gateway event.
+func toSessionChange(ev *core.Logged) (*ccgwv1.SessionChange, bool) {
+	ch, ok := ev.SessionChange()
+	if !ok {
+		return nil, false
 	}
+	return &ccgwv1.SessionChange{
+		Cursor: ev.Cursor, Sequence: ev.Seq, AgentId: ev.AgentID,
+		SessionState: sessionStates[ch.State], Reason: changeReasons[ch.Reason], Detail: ch.Detail,
+		Time: timestamppb.New(ev.ReceivedAt),
+	}, true
 }
 
 func toSession(si core.SessionInfo) *ccgwv1.Session {
 	s := &ccgwv1.Session{
 		AgentId:                si.AgentID,
-		SessionState:           sessionState(&si.Session),
+		SessionState:           sessionStates[si.State],
 		AgentState:             agentStates[si.View.State],
 		LostReason:             si.LostReason,
 		PhoneNumber:            si.PhoneNumber,
@@ -102,15 +120,10 @@ func contentValue(raw []byte) *structpb.Value {
 func toSnapshot(s *core.Snapshot) *ccgwv1.StateSnapshot {
 	out := &ccgwv1.StateSnapshot{Cursor: s.Cursor, Agents: make([]*ccgwv1.AgentSnapshot, 0, len(s.Agents))}
 	for _, a := range s.Agents {
-		as := &ccgwv1.AgentSnapshot{
-			AgentId: a.View.AgentID, SessionState: sessionState(a.Session),
-			ActiveCallIds: a.View.ActiveCalls, LastSequence: a.View.LastSeq,
-		}
-		if a.Session != nil {
-			as.AgentState = agentStates[a.View.State]
-			as.LostReason = a.Session.LostReason
-		}
-		out.Agents = append(out.Agents, as)
+		out.Agents = append(out.Agents, &ccgwv1.AgentSnapshot{
+			AgentId: a.View.AgentID, SessionState: sessionStates[a.Session], AgentState: agentStates[a.View.State],
+			ActiveCallIds: a.View.ActiveCalls, LastSequence: a.View.LastSeq, LostReason: a.LostReason,
+		})
 	}
 	return out
 }

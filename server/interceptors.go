@@ -9,9 +9,7 @@ import (
 	"runtime/debug"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 )
 
 // RequestIDHeader carries a request id in (gRPC metadata or HTTP header) and back out. A client
@@ -77,6 +75,6 @@ func (w *wrappedStream) Context() context.Context { return w.ctx }
 func recoverPanic(log *slog.Logger) func(ctx context.Context, p any) error {
 	return func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in handler", "panic", fmt.Sprint(p), "request_id", RequestID(ctx), "stack", string(debug.Stack()))
-		return status.Error(codes.Internal, "internal error; the bridge's log has the details")
+		return ruleInternal.status(nil)
 	}
 }

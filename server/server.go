@@ -17,7 +17,6 @@ import (
 	"buf.build/go/protovalidate"
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
-	protovalidatemw "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/protovalidate"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
@@ -31,6 +30,11 @@ import (
 	"github.com/ccgw-bridge/ccgw-bridge/core"
 	ccgwv1 "github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1"
 )
+
+// GatewayHealthService is the gRPC health service name that reports the CC-Gateway's
+// reachability, apart from the bridge's own liveness ("" and the API services): an
+// orchestrator should not restart a healthy bridge because the gateway is down.
+const GatewayHealthService = "ccgw.v1.Gateway"
 
 // streamWorkers is the size of the gRPC server's pool of handler goroutines.
 const streamWorkers = 64
@@ -110,14 +114,15 @@ func New(cfg Config) (*Server, error) {
 			unaryRequestID,
 			rpcMetrics.UnaryServerInterceptor(),
 			logging.UnaryServerInterceptor(logger, logOpts...),
-			protovalidatemw.UnaryServerInterceptor(validator),
+			unaryValidate(validator, s.log),
 		),
 		grpc.ChainStreamInterceptor(
 			recovery.StreamServerInterceptor(rec),
+			streamDecode, // first to wrap the stream: the wrappers after it see decoded requests
 			streamRequestID,
 			rpcMetrics.StreamServerInterceptor(),
 			logging.StreamServerInterceptor(logger, logOpts...),
-			protovalidatemw.StreamServerInterceptor(validator),
+			streamValidate(validator, s.log),
 		),
 	}
 	if cfg.TracerProvider != nil {
@@ -127,15 +132,22 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.grpc = grpc.NewServer(opts...)
 	svc := &services{core: cfg.Core, log: s.log, stopping: s.stopping}
-	ccgwv1.RegisterAgentSessionServiceServer(s.grpc, &sessionService{services: svc})
-	ccgwv1.RegisterCallControlServiceServer(s.grpc, &callService{services: svc})
-	ccgwv1.RegisterAgentEventServiceServer(s.grpc, &eventService{services: svc})
-	healthpb.RegisterHealthServer(s.grpc, s.health)
+	// Every service decodes its own requests (decodingService), so that a malformed one is
+	// INVALID_ARGUMENT rather than gRPC's INTERNAL.
+	s.grpc.RegisterService(decodingService(&ccgwv1.AgentSessionService_ServiceDesc), &sessionService{services: svc})
+	s.grpc.RegisterService(decodingService(&ccgwv1.CallControlService_ServiceDesc), &callService{services: svc})
+	s.grpc.RegisterService(decodingService(&ccgwv1.AgentEventService_ServiceDesc), &eventService{services: svc})
+	s.grpc.RegisterService(decodingService(&healthpb.Health_ServiceDesc), s.health)
 	reflection.Register(s.grpc)
 	rpcMetrics.InitializeMetrics(s.grpc)
 	s.health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	for name := range s.grpc.GetServiceInfo() {
 		s.health.SetServingStatus(name, healthpb.HealthCheckResponse_NOT_SERVING)
+	}
+	if cfg.Core != nil {
+		cfg.Core.WatchGateway(func(st core.GatewayStatus) {
+			s.health.SetServingStatus(GatewayHealthService, gatewayHealth[st.State]) // ignored once shut down
+		})
 	}
 
 	s.loop = bufconn.Listen(1 << 20)
@@ -195,6 +207,12 @@ func (s *Server) setReady(ready bool) {
 	for name := range s.grpc.GetServiceInfo() {
 		s.health.SetServingStatus(name, st)
 	}
+}
+
+var gatewayHealth = map[core.GatewayState]healthpb.HealthCheckResponse_ServingStatus{
+	core.GatewayUnknown:     healthpb.HealthCheckResponse_UNKNOWN,
+	core.GatewayReachable:   healthpb.HealthCheckResponse_SERVING,
+	core.GatewayUnreachable: healthpb.HealthCheckResponse_NOT_SERVING,
 }
 
 func (s *Server) isReady() bool {

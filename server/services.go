@@ -4,10 +4,9 @@ import (
 	"context"
 	"log/slog"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/ccgw-bridge/ccgw-bridge/core"
@@ -84,22 +83,41 @@ type callService struct {
 }
 
 // commandOptions reads what every call-control RPC may carry, including a pass-through GUID from
-// metadata (never logged: the logging interceptor does not log metadata).
-func commandOptions(ctx context.Context, requestID string, await bool) core.CommandOptions {
+// metadata (never logged: the logging interceptor does not log metadata). A pass-through header
+// that is present must be one well-formed GUID: ignoring a bad one would run the command on
+// whatever session the bridge holds instead.
+func commandOptions(ctx context.Context, requestID string, await bool) (core.CommandOptions, error) {
 	o := core.CommandOptions{RequestID: requestID, Await: await}
-	if md, ok := metadata.FromIncomingContext(ctx); ok {
-		if v := md.Get(PassThroughGUIDHeader); len(v) > 0 {
-			o.PassThroughGUID = v[0]
+	md, _ := metadata.FromIncomingContext(ctx)
+	if v := md.Get(PassThroughGUIDHeader); len(v) > 0 {
+		if len(v) > 1 || !validPassThroughGUID(v[0]) {
+			return o, errBadPassThroughGUID
+		}
+		o.PassThroughGUID = v[0]
+	}
+	return o, nil
+}
+
+// validPassThroughGUID accepts what a gateway GUID can be: 1 to 256 printable ASCII characters
+// without spaces (a UUID and a node suffix in practice; the protocol calls it opaque).
+func validPassThroughGUID(g string) bool {
+	if len(g) == 0 || len(g) > 256 {
+		return false
+	}
+	for i := 0; i < len(g); i++ {
+		if g[i] < 0x21 || g[i] > 0x7e {
+			return false
 		}
 	}
-	return o
+	return true
 }
 
 func (s *callService) CallInnerSkill(ctx context.Context, r *ccgwv1.CallInnerSkillRequest) (*ccgwv1.CallInnerSkillResponse, error) {
-	res, err := s.core.CallInnerSkill(ctx, core.CallParams{
-		AgentID: r.GetAgentId(), SkillID: r.GetSkillId(),
-		CommandOptions: commandOptions(ctx, r.GetRequestId(), r.GetAwaitOutcome()),
-	})
+	opts, err := commandOptions(ctx, r.GetRequestId(), r.GetAwaitOutcome())
+	if err != nil {
+		return nil, toStatus(ctx, s.log, err)
+	}
+	res, err := s.core.CallInnerSkill(ctx, core.CallParams{AgentID: r.GetAgentId(), SkillID: r.GetSkillId(), CommandOptions: opts})
 	if err != nil {
 		return nil, toStatus(ctx, s.log, err)
 	}
@@ -107,10 +125,13 @@ func (s *callService) CallInnerSkill(ctx context.Context, r *ccgwv1.CallInnerSki
 }
 
 func (s *callService) TransferSession(ctx context.Context, r *ccgwv1.TransferSessionRequest) (*ccgwv1.TransferSessionResponse, error) {
+	opts, err := commandOptions(ctx, r.GetRequestId(), r.GetAwaitOutcome())
+	if err != nil {
+		return nil, toStatus(ctx, s.log, err)
+	}
 	p := core.TransferParams{
 		AgentID: r.GetAgentId(), CallID: r.GetCallId(), Caller: r.GetCaller(), CallData: r.GetCallData(),
-		Mode:           transferModes[r.GetMode()],
-		CommandOptions: commandOptions(ctx, r.GetRequestId(), r.GetAwaitOutcome()),
+		Mode: transferModes[r.GetMode()], CommandOptions: opts,
 	}
 	switch t := r.GetTarget().(type) {
 	case *ccgwv1.TransferSessionRequest_SkillQueue:
@@ -120,7 +141,7 @@ func (s *callService) TransferSession(ctx context.Context, r *ccgwv1.TransferSes
 	case *ccgwv1.TransferSessionRequest_AccessCode:
 		p.Target, p.AccessCode = core.TargetAccessCode, t.AccessCode.GetCode()
 	default: // unreachable past validation; kept so a bypassed validator cannot panic the core
-		return nil, status.Error(codes.InvalidArgument, "target is required")
+		return nil, invalidRequest([]*errdetails.BadRequest_FieldViolation{{Field: "target", Description: "a target is required"}})
 	}
 	res, err := s.core.TransferSession(ctx, p)
 	if err != nil {
@@ -146,7 +167,7 @@ func (s *eventService) StreamEvents(r *ccgwv1.StreamEventsRequest, stream grpc.S
 	err := s.core.Stream(ctx, core.StreamParams{AgentIDs: agents, EventTypes: r.GetEventTypes(), ResumeAfter: r.GetResumeAfter()},
 		func(m core.StreamMsg) error { return stream.SendMsg(wireMessage(m)) })
 	if s.stopping.Err() != nil {
-		return status.Error(codes.Unavailable, "the bridge is shutting down; resume from the last cursor on another replica or after restart")
+		return ruleShuttingDown.status(nil)
 	}
 	return toStatus(stream.Context(), s.log, err)
 }
@@ -167,6 +188,9 @@ func encodeStreamEvent(ev *core.Logged) any {
 func toStreamMessage(m core.StreamMsg) *ccgwv1.StreamEventsResponse {
 	switch {
 	case m.Event != nil:
+		if ch, ok := toSessionChange(m.Event); ok {
+			return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_SessionChange{SessionChange: ch}}
+		}
 		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Event{Event: toEvent(m.Event)}}
 	case m.Snapshot != nil:
 		return &ccgwv1.StreamEventsResponse{Message: &ccgwv1.StreamEventsResponse_Snapshot{Snapshot: toSnapshot(m.Snapshot)}}

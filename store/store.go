@@ -170,12 +170,18 @@ type Event struct {
 // Gap describes events of one agent that a reader asked for but the log no longer retains.
 type Gap struct {
 	AgentID string
-	// FromSeq is the first missing sequence, or 0 when the backend can no longer tell (the reader
-	// then knows the missing range starts after the last sequence it saw for this agent).
+	// FromSeq is the first missing sequence. It is exact when the reader's cursor predates the
+	// agent's first event and whenever at most ExactGapDrops of the agent's events were dropped
+	// after the cursor (storetest pins both); only beyond that may a backend answer 0, "can no
+	// longer tell" (the range then starts after the last sequence the reader saw of the agent).
 	FromSeq uint64
 	// ToSeq is the last missing sequence; the agent's retained log starts at ToSeq+1.
 	ToSeq uint64
 }
+
+// ExactGapDrops is how many dropped events of one agent after a reader's cursor a backend must
+// still be able to count, so that Gap.FromSeq is exact.
+const ExactGapDrops = 4096
 
 // Retention bounds each agent's log: the oldest events are dropped once either limit is passed.
 // An event's age is measured on the backend's clock from when it was appended (not ReceivedAt);

@@ -19,9 +19,10 @@ GOOGLEAPIS_MODULE=github.com/grpc-ecosystem/grpc-gateway@v1.16.0
 # TestPinnedValidateProtoMatchesRuntime fails when they drift apart.
 PROTOVALIDATE_MODULE=github.com/bufbuild/protovalidate@v1.2.2
 
-# protoc-gen-openapiv2/options/*.proto: OpenAPI document annotations. Taken
-# from the same grpc-gateway/v2 version that tools/go.mod pins for the
-# plugins, so annotations and generator always agree.
+# protoc-gen-openapiv2/options/*.proto: the document-level OpenAPI annotation
+# (title, version, description) that tools/protoc-gen-ccgw-openapi reads.
+# Taken from the grpc-gateway/v2 version tools/go.mod pins, whose Go types the
+# generator decodes it with.
 OPENAPIV2_MODULE=github.com/grpc-ecosystem/grpc-gateway/v2
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

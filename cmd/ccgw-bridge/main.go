@@ -3,6 +3,7 @@
 //
 //	ccgw-bridge [flags]          run the service (flags or CCGW_* environment variables)
 //	ccgw-bridge health [-addr]   exit 0 when the service's gRPC health check says SERVING
+//	ccgw-bridge version          print the build: version, revision, Go version
 package main
 
 import (
@@ -19,11 +20,18 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/ccgw-bridge/ccgw-bridge/app"
+	"github.com/ccgw-bridge/ccgw-bridge/buildinfo"
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "health" {
-		os.Exit(health(os.Args[2:]))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "health":
+			os.Exit(health(os.Args[2:]))
+		case "version", "-version", "--version":
+			fmt.Println("ccgw-bridge", buildinfo.Read())
+			return
+		}
 	}
 	var cfg app.Config
 	if err := cfg.Parse("ccgw-bridge", os.Args[1:], os.LookupEnv); err != nil {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -35,5 +38,24 @@ func TestHealthSubcommand(t *testing.T) {
 	l.Close()
 	if code := health([]string{"-addr", addr, "-timeout", "500ms"}); code != 1 {
 		t.Fatalf("health of nothing exited %d", code)
+	}
+}
+
+// The version subcommand of a binary stamped the way `make build` stamps it names that build.
+func TestVersionSubcommand(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "ccgw-bridge")
+	pkg := "github.com/ccgw-bridge/ccgw-bridge/buildinfo"
+	build := exec.Command("go", "build", "-ldflags", "-X "+pkg+".version=v9.9.9-test -X "+pkg+".revision=feedc0de", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, arg := range []string{"version", "--version"} {
+		out, err := exec.Command(bin, arg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", arg, err, out)
+		}
+		if got := string(out); !strings.HasPrefix(got, "ccgw-bridge v9.9.9-test, revision feedc0de, go") {
+			t.Errorf("ccgw-bridge %s printed %q", arg, got)
+		}
 	}
 }

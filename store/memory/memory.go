@@ -41,10 +41,12 @@ type Options struct {
 
 const defaultRecentIndex = 1 << 16
 
-// tombstoneCap bounds how many positions of dropped events each agent remembers so Gaps can
-// name the exact first missing Seq for readers that fell behind by at most this many dropped
-// events (beyond that FromSeq is 0 unless the reader predates the agent's first event).
-const tombstoneCap = 4096
+// tombstoneCap bounds how many positions of dropped events each agent remembers (8 bytes each,
+// allocated as drops happen) so Gaps names the exact first missing Seq for readers that lost up
+// to store.ExactGapDrops of the agent's events: one more than that, so that a remembered
+// position at or before the reader's cursor tells where the loss starts. It does not shrink
+// with Retention.MaxEvents: a small retention drops more, not less, of what readers missed.
+const tombstoneCap = store.ExactGapDrops + 1
 
 // Store is the in-memory backend. Create it with New.
 type Store struct {
@@ -90,7 +92,7 @@ func New(opts Options) *Store {
 		closedCh: make(chan struct{}),
 	}
 	s.clockHW.Store(-1 << 63)
-	s.log.init(ret.MaxEvents, min(ret.MaxEvents, tombstoneCap), recent)
+	s.log.init(ret.MaxEvents, tombstoneCap, recent)
 	s.sess.m = make(map[string]store.Session)
 	s.leases.m = make(map[string]lease)
 	s.idem.m = make(map[string]*idemEntry)

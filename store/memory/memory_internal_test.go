@@ -19,28 +19,33 @@ func appendN(t *testing.T, s *Store, agent string, n int) []store.Event {
 	return out
 }
 
-// The conformance suite allows FromSeq 0 when a backend cannot tell; this backend promises more:
-// exact while the reader is within the remembered tombstones.
+// The conformance suite asks for an exact FromSeq while a reader lost at most
+// store.ExactGapDrops of an agent's events; beyond the remembered tombstones this backend
+// answers 0, whatever the retention.
 func TestGapFromSeqExactWithinTombstones(t *testing.T) {
 	ctx := context.Background()
-	s := New(Options{Retention: store.Retention{MaxEvents: 2}}) // tombstones: min(2, 4096) = 2
+	s := New(Options{Retention: store.Retention{MaxEvents: 2}})
 	defer s.Close()
+	const n = store.ExactGapDrops + 10
 	var a []store.Event
-	for range 10 {
+	for range n {
 		a = append(a, appendN(t, s, "1001", 1)...)
 		appendN(t, s, "1002", 1)
 	}
-	// 1001 keeps Seq 9..10; 1..8 are dropped and positions are remembered for 7 and 8.
+	// 1001 keeps Seq n-1..n; 1..n-2 are dropped, and positions are remembered for the newest
+	// ExactGapDrops+1 of them.
+	last := uint64(n - 2)
 	tests := []struct {
 		after uint64
 		want  []store.Gap
 	}{
-		{0, []store.Gap{{AgentID: "1001", FromSeq: 1, ToSeq: 8}}},
-		{a[2].Pos, []store.Gap{{AgentID: "1001", FromSeq: 0, ToSeq: 8}}}, // Seq 4's position is forgotten
-		{a[5].Pos, []store.Gap{{AgentID: "1001", FromSeq: 0, ToSeq: 8}}}, // Seq 7 is first missing, but Seq 6's Pos is unknown
-		{a[6].Pos, []store.Gap{{AgentID: "1001", FromSeq: 8, ToSeq: 8}}},
-		{a[6].Pos + 1, []store.Gap{{AgentID: "1001", FromSeq: 8, ToSeq: 8}}}, // a 1002 position between 7 and 8
-		{a[7].Pos, nil},
+		{0, []store.Gap{{AgentID: "1001", FromSeq: 1, ToSeq: last}}},
+		{a[2].Pos, []store.Gap{{AgentID: "1001", FromSeq: 0, ToSeq: last}}},                         // lost more than ExactGapDrops
+		{a[n-3-store.ExactGapDrops-1].Pos, []store.Gap{{AgentID: "1001", FromSeq: 0, ToSeq: last}}}, // one too many
+		{a[n-3-store.ExactGapDrops].Pos, []store.Gap{{AgentID: "1001", FromSeq: last - store.ExactGapDrops + 1, ToSeq: last}}},
+		{a[n-4].Pos, []store.Gap{{AgentID: "1001", FromSeq: last, ToSeq: last}}},
+		{a[n-4].Pos + 1, []store.Gap{{AgentID: "1001", FromSeq: last, ToSeq: last}}}, // a 1002 position in between
+		{a[n-3].Pos, nil},
 	}
 	for _, tt := range tests {
 		got, err := s.Gaps(ctx, []string{"1001"}, tt.after)

@@ -14,6 +14,8 @@ import (
 type gapModel struct {
 	logs    map[string][]store.Event
 	dropped map[string]int
+	// allExact demands an exact FromSeq at every cursor (see testGapSequences).
+	allExact bool
 }
 
 type wantGap struct {
@@ -40,7 +42,7 @@ func (m gapModel) want(agents []string, after uint64) []wantGap {
 		i := slices.IndexFunc(log[:n], func(e store.Event) bool { return e.Pos > after })
 		out = append(out, wantGap{
 			gap:   store.Gap{AgentID: id, FromSeq: log[i].Seq, ToSeq: log[n-1].Seq},
-			exact: after < log[0].Pos,
+			exact: m.allExact || after < log[0].Pos,
 		})
 	}
 	return out

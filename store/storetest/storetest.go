@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Head", testHead},
 		{"Retention", testRetention},
 		{"Gaps", testGaps},
+		{"GapSequences", testGapSequences},
 		{"DeleteEvents", testDeleteEvents},
 		{"Watch", testWatch},
 		{"Concurrency", testConcurrency},

@@ -25,6 +25,90 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// What caused a SessionChange.
+type SessionChangeReason int32
+
+const (
+	// Not given. Clients should handle new reasons like this one.
+	SessionChangeReason_SESSION_CHANGE_REASON_UNSPECIFIED SessionChangeReason = 0
+	// ACTIVE: SignIn through the bridge started a new session (the gateway's
+	// login).
+	SessionChangeReason_SESSION_CHANGE_REASON_SIGNED_IN SessionChangeReason = 1
+	// ACTIVE: SignIn with `force` started a new session with the gateway's
+	// forced sign-in; the agent's previous session, whether this bridge or
+	// someone else held it, has ended.
+	SessionChangeReason_SESSION_CHANGE_REASON_FORCED_SIGN_IN SessionChangeReason = 2
+	// SIGNED_OUT: SignOut through the bridge.
+	SessionChangeReason_SESSION_CHANGE_REASON_SIGNED_OUT SessionChangeReason = 3
+	// LOST: the gateway announced that it signed the agent out
+	// (AgentOther_ShutdownService): its own heartbeat timeout, or a forced
+	// sign-out elsewhere.
+	SessionChangeReason_SESSION_CHANGE_REASON_SIGNED_OUT_BY_GATEWAY SessionChangeReason = 4
+	// LOST: the gateway kept refusing the session's GUID (retcode 000-003)
+	// through the confirmation period, typically because the agent was
+	// signed in again elsewhere, which ends the bridge's session.
+	SessionChangeReason_SESSION_CHANGE_REASON_GUID_REFUSED SessionChangeReason = 5
+	// LOST: the gateway kept answering that the agent is not signed in
+	// (retcode 100-006) through the confirmation period.
+	SessionChangeReason_SESSION_CHANGE_REASON_NOT_SIGNED_IN SessionChangeReason = 6
+	// LOST: the bridge could not poll the agent's events (the gateway's
+	// heartbeat) for longer than the gateway's heartbeat window, so the
+	// gateway has signed the agent out (a gateway outage, or the network
+	// between the two).
+	SessionChangeReason_SESSION_CHANGE_REASON_HEARTBEAT_EXPIRED SessionChangeReason = 7
+)
+
+// Enum value maps for SessionChangeReason.
+var (
+	SessionChangeReason_name = map[int32]string{
+		0: "SESSION_CHANGE_REASON_UNSPECIFIED",
+		1: "SESSION_CHANGE_REASON_SIGNED_IN",
+		2: "SESSION_CHANGE_REASON_FORCED_SIGN_IN",
+		3: "SESSION_CHANGE_REASON_SIGNED_OUT",
+		4: "SESSION_CHANGE_REASON_SIGNED_OUT_BY_GATEWAY",
+		5: "SESSION_CHANGE_REASON_GUID_REFUSED",
+		6: "SESSION_CHANGE_REASON_NOT_SIGNED_IN",
+		7: "SESSION_CHANGE_REASON_HEARTBEAT_EXPIRED",
+	}
+	SessionChangeReason_value = map[string]int32{
+		"SESSION_CHANGE_REASON_UNSPECIFIED":           0,
+		"SESSION_CHANGE_REASON_SIGNED_IN":             1,
+		"SESSION_CHANGE_REASON_FORCED_SIGN_IN":        2,
+		"SESSION_CHANGE_REASON_SIGNED_OUT":            3,
+		"SESSION_CHANGE_REASON_SIGNED_OUT_BY_GATEWAY": 4,
+		"SESSION_CHANGE_REASON_GUID_REFUSED":          5,
+		"SESSION_CHANGE_REASON_NOT_SIGNED_IN":         6,
+		"SESSION_CHANGE_REASON_HEARTBEAT_EXPIRED":     7,
+	}
+)
+
+func (x SessionChangeReason) Enum() *SessionChangeReason {
+	p := new(SessionChangeReason)
+	*p = x
+	return p
+}
+
+func (x SessionChangeReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SessionChangeReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_ccgw_v1_agent_event_proto_enumTypes[0].Descriptor()
+}
+
+func (SessionChangeReason) Type() protoreflect.EnumType {
+	return &file_ccgw_v1_agent_event_proto_enumTypes[0]
+}
+
+func (x SessionChangeReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SessionChangeReason.Descriptor instead.
+func (SessionChangeReason) EnumDescriptor() ([]byte, []int) {
+	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{0}
+}
+
 // Why a Gap happened.
 type GapReason int32
 
@@ -35,8 +119,13 @@ const (
 	// pointed too far back.
 	GapReason_GAP_REASON_EXPIRED GapReason = 1
 	// The resume_after cursor was issued by an earlier run of the bridge's event
-	// log (an in-memory log that restarted). Sequences may have started again
-	// at 1; the stream continues with every event the log now holds.
+	// log (an in-memory log that restarted): the events of the earlier log
+	// after the cursor are lost, and how many cannot be told, so
+	// from_sequence and to_sequence are 0. One such Gap is sent per agent the
+	// stream names and per agent with events in the new log, before that
+	// agent's first event. Sequences may have started again at 1; the stream
+	// continues with every event the new log holds (with EXPIRED gaps for any
+	// it no longer keeps).
 	GapReason_GAP_REASON_LOG_RESTARTED GapReason = 2
 )
 
@@ -65,11 +154,11 @@ func (x GapReason) String() string {
 }
 
 func (GapReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_ccgw_v1_agent_event_proto_enumTypes[0].Descriptor()
+	return file_ccgw_v1_agent_event_proto_enumTypes[1].Descriptor()
 }
 
 func (GapReason) Type() protoreflect.EnumType {
-	return &file_ccgw_v1_agent_event_proto_enumTypes[0]
+	return &file_ccgw_v1_agent_event_proto_enumTypes[1]
 }
 
 func (x GapReason) Number() protoreflect.EnumNumber {
@@ -78,7 +167,7 @@ func (x GapReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use GapReason.Descriptor instead.
 func (GapReason) EnumDescriptor() ([]byte, []int) {
-	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{0}
+	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{1}
 }
 
 // Selects the agents and events of a stream and where it starts.
@@ -97,19 +186,30 @@ type StreamEventsRequest struct {
 	// Deliver only events whose CC-Gateway eventType is one of these names,
 	// compared exactly (case matters), for example "AgentEvent_Talking" or
 	// "AgentState_Ready". Empty: every event. At most 100 names, each a letter
-	// followed by up to 63 letters, digits or "_". Snapshots, heartbeats and
-	// gaps are sent whatever the filter. Filtered-out events still use
+	// followed by up to 63 letters, digits or "_". Snapshots, heartbeats,
+	// gaps and session changes are sent whatever the filter. Filtered-out events still use
 	// sequence numbers, so with a filter the sequence numbers a client sees
 	// skip values; only a Gap message means events were lost.
 	EventTypes []string `protobuf:"bytes,3,rep,name=event_types,json=eventTypes,proto3" json:"event_types,omitempty"`
 	// Resume after this cursor: a `cursor` (AgentEvent, Heartbeat,
-	// StateSnapshot) or `resume_cursor` (Gap) from an earlier stream with the
-	// same agent selection. The bridge first replays the events after it that
-	// it still keeps, announcing with a Gap those it no longer keeps, then goes
-	// on live; a client that passes the last cursor it processed sees every
-	// later event exactly once. Empty: start live, right after the snapshot.
+	// StateSnapshot) or `resume_cursor` (Gap) from an earlier stream. The
+	// bridge first replays the events after it that it still keeps, announcing
+	// with a Gap those it no longer keeps, then goes on live; a client that
+	// passes the last cursor it processed sees every later event exactly once.
+	// Empty: start live, right after the snapshot.
+	//
+	// A cursor is a point in the bridge-wide order of events, not tied to the
+	// stream that issued it, so it may resume another selection: the new
+	// stream delivers its own agents' events after that point. Narrowing the
+	// selection (a cursor of a two-agent stream on a one-agent stream) loses
+	// nothing of the agents kept. Widening it does not replay, for the added
+	// agents, their events before the cursor (their state is in the snapshot).
+	// The same holds for `event_types`: events of a type added after the
+	// cursor are not replayed from before it.
+	//
 	// Cursors are opaque (do not build or parse them) and at most 1024
-	// characters; one the bridge cannot read gives INVALID_ARGUMENT.
+	// characters; one the bridge cannot read gives INVALID_ARGUMENT (reason
+	// INVALID_CURSOR).
 	ResumeAfter   string `protobuf:"bytes,4,opt,name=resume_after,json=resumeAfter,proto3" json:"resume_after,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -184,6 +284,7 @@ type StreamEventsResponse struct {
 	//	*StreamEventsResponse_Snapshot
 	//	*StreamEventsResponse_Heartbeat
 	//	*StreamEventsResponse_Gap
+	//	*StreamEventsResponse_SessionChange
 	Message       isStreamEventsResponse_Message `protobuf_oneof:"message"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -262,6 +363,15 @@ func (x *StreamEventsResponse) GetGap() *Gap {
 	return nil
 }
 
+func (x *StreamEventsResponse) GetSessionChange() *SessionChange {
+	if x != nil {
+		if x, ok := x.Message.(*StreamEventsResponse_SessionChange); ok {
+			return x.SessionChange
+		}
+	}
+	return nil
+}
+
 type isStreamEventsResponse_Message interface {
 	isStreamEventsResponse_Message()
 }
@@ -286,6 +396,12 @@ type StreamEventsResponse_Gap struct {
 	Gap *Gap `protobuf:"bytes,4,opt,name=gap,proto3,oneof"`
 }
 
+type StreamEventsResponse_SessionChange struct {
+	// The bridge's session for an agent began, ended or was lost. Part of
+	// the agent's log, like an event.
+	SessionChange *SessionChange `protobuf:"bytes,5,opt,name=session_change,json=sessionChange,proto3,oneof"`
+}
+
 func (*StreamEventsResponse_Event) isStreamEventsResponse_Message() {}
 
 func (*StreamEventsResponse_Snapshot) isStreamEventsResponse_Message() {}
@@ -293,6 +409,8 @@ func (*StreamEventsResponse_Snapshot) isStreamEventsResponse_Message() {}
 func (*StreamEventsResponse_Heartbeat) isStreamEventsResponse_Message() {}
 
 func (*StreamEventsResponse_Gap) isStreamEventsResponse_Message() {}
+
+func (*StreamEventsResponse_SessionChange) isStreamEventsResponse_Message() {}
 
 // One event the CC-Gateway reported for an agent, with the bridge's
 // position data and the commonly used content fields lifted out.
@@ -490,17 +608,138 @@ func (x *AgentEvent) GetContent() *structpb.Value {
 	return nil
 }
 
+// A change of the session the bridge holds for one agent: a sign-in through
+// the bridge (normal or forced), a sign-out through the bridge, or the
+// session becoming LOST, whatever the cause. It is part of the agent's log
+// exactly like an AgentEvent: it takes the agent's next sequence number, has
+// a cursor, is replayed on resume, is counted in a Gap's range when it could
+// not be kept, and every StateSnapshot taken after it reflects it. It is
+// sent whatever the event_types filter says.
+//
+// After a SessionChange the agent starts from nothing: its agent_state is
+// UNSPECIFIED and it has no active calls until the gateway's events of the
+// new session say otherwise (a LOST or signed-out agent stays so).
+type SessionChange struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Opaque position of this change in the stream, used like
+	// AgentEvent.cursor.
+	Cursor string `protobuf:"bytes,1,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	// This change's number in the agent's event log: the same sequence the
+	// agent's events use.
+	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// The agent whose session changed, "101" to "999999".
+	AgentId string `protobuf:"bytes,3,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	// The session's state from now on: ACTIVE after a sign-in, LOST when the
+	// gateway no longer accepts the session, SIGNED_OUT when the bridge no
+	// longer holds a session for the agent.
+	SessionState SessionState `protobuf:"varint,4,opt,name=session_state,json=sessionState,proto3,enum=ccgw.v1.SessionState" json:"session_state,omitempty"`
+	// What caused the change.
+	Reason SessionChangeReason `protobuf:"varint,5,opt,name=reason,proto3,enum=ccgw.v1.SessionChangeReason" json:"reason,omitempty"`
+	// The cause in words meant for people (for LOST, the session's
+	// lost_reason); do not parse it.
+	Detail string `protobuf:"bytes,6,opt,name=detail,proto3" json:"detail,omitempty"`
+	// When the bridge made the change.
+	Time          *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=time,proto3" json:"time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionChange) Reset() {
+	*x = SessionChange{}
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionChange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionChange) ProtoMessage() {}
+
+func (x *SessionChange) ProtoReflect() protoreflect.Message {
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionChange.ProtoReflect.Descriptor instead.
+func (*SessionChange) Descriptor() ([]byte, []int) {
+	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *SessionChange) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
+func (x *SessionChange) GetSequence() uint64 {
+	if x != nil {
+		return x.Sequence
+	}
+	return 0
+}
+
+func (x *SessionChange) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *SessionChange) GetSessionState() SessionState {
+	if x != nil {
+		return x.SessionState
+	}
+	return SessionState_SESSION_STATE_UNSPECIFIED
+}
+
+func (x *SessionChange) GetReason() SessionChangeReason {
+	if x != nil {
+		return x.Reason
+	}
+	return SessionChangeReason_SESSION_CHANGE_REASON_UNSPECIFIED
+}
+
+func (x *SessionChange) GetDetail() string {
+	if x != nil {
+		return x.Detail
+	}
+	return ""
+}
+
+func (x *SessionChange) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
 // The state of the agents a stream follows, at the moment the stream
-// started. Always the first message of a stream.
+// started. Always the first message of a stream, also when resuming.
 type StateSnapshot struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// One entry per followed agent that the bridge holds a session for,
-	// ordered by agent id as a number. Followed agents without a session are
-	// not listed.
+	// One entry per followed agent that the bridge holds a session for (ACTIVE
+	// or LOST) at the snapshot's position, ordered by agent id as a number.
+	// Followed agents without a session are not listed. Each entry agrees
+	// with the agent's log up to that position: the latest SessionChange
+	// before it, and the events after that change.
 	Agents []*AgentSnapshot `protobuf:"bytes,1,rep,name=agents,proto3" json:"agents,omitempty"`
-	// The stream position the snapshot describes. Without resume_after the
-	// events that follow are exactly those after this position. Passing it as
-	// resume_after later resumes from the snapshot.
+	// The stream position the snapshot describes: every agent's state
+	// includes the events up to here. Without resume_after the events that
+	// follow are exactly those after this position. With resume_after the
+	// replayed events come first; those up to this position are already
+	// reflected in the snapshot (their sequence is at most the agent's
+	// last_sequence), the rest are newer. Passing this cursor as resume_after
+	// later resumes from the snapshot.
 	Cursor        string `protobuf:"bytes,2,opt,name=cursor,proto3" json:"cursor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -508,7 +747,7 @@ type StateSnapshot struct {
 
 func (x *StateSnapshot) Reset() {
 	*x = StateSnapshot{}
-	mi := &file_ccgw_v1_agent_event_proto_msgTypes[3]
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -520,7 +759,7 @@ func (x *StateSnapshot) String() string {
 func (*StateSnapshot) ProtoMessage() {}
 
 func (x *StateSnapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_ccgw_v1_agent_event_proto_msgTypes[3]
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -533,7 +772,7 @@ func (x *StateSnapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StateSnapshot.ProtoReflect.Descriptor instead.
 func (*StateSnapshot) Descriptor() ([]byte, []int) {
-	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{3}
+	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *StateSnapshot) GetAgents() []*AgentSnapshot {
@@ -557,12 +796,23 @@ type AgentSnapshot struct {
 	AgentId string `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
 	// Whether the session works. See SessionState.
 	SessionState SessionState `protobuf:"varint,2,opt,name=session_state,json=sessionState,proto3,enum=ccgw.v1.SessionState" json:"session_state,omitempty"`
-	// What the agent is doing. See AgentState.
+	// What the agent is doing. See AgentState. Folded from the agent's
+	// events by the rules of the README's "Agent view" table: for example
+	// AgentOther_InService (a new sign-in) makes it UNSPECIFIED until the
+	// next state event. A SessionChange also makes it UNSPECIFIED, and it
+	// stays so while the session is LOST.
 	AgentState AgentState `protobuf:"varint,3,opt,name=agent_state,json=agentState,proto3,enum=ccgw.v1.AgentState" json:"agent_state,omitempty"`
-	// Calls and chat sessions the agent is part of, by CC-Gateway call id.
+	// Calls and chat sessions the agent is part of, by CC-Gateway call id,
+	// oldest first. A call joins with AgentEvent_Ringing, _Auto_Answer,
+	// _Talking, _Customer_Alerting or _Incoming_CallInfo, and leaves with
+	// AgentEvent_Call_Release, _Inside_Call_Fail, _Call_Out_Fail or a
+	// successful AgentEvent_SuccTransResult (result 0). AgentEvent_Connect_Fail
+	// does not remove it: a failed transfer leaves the chat with the agent.
+	// AgentOther_InService, AgentOther_ShutdownService and a SessionChange
+	// empty the list, so it is empty while the session is LOST.
 	ActiveCallIds []string `protobuf:"bytes,4,rep,name=active_call_ids,json=activeCallIds,proto3" json:"active_call_ids,omitempty"`
-	// Sequence number of the agent's latest event, already reflected in this
-	// snapshot; 0 when the agent has no event yet.
+	// Sequence number of the agent's latest event or SessionChange, already
+	// reflected in this snapshot; 0 when the agent has none yet.
 	LastSequence uint64 `protobuf:"varint,5,opt,name=last_sequence,json=lastSequence,proto3" json:"last_sequence,omitempty"`
 	// Why the session is LOST, in words meant for people. Empty while ACTIVE.
 	LostReason    string `protobuf:"bytes,6,opt,name=lost_reason,json=lostReason,proto3" json:"lost_reason,omitempty"`
@@ -572,7 +822,7 @@ type AgentSnapshot struct {
 
 func (x *AgentSnapshot) Reset() {
 	*x = AgentSnapshot{}
-	mi := &file_ccgw_v1_agent_event_proto_msgTypes[4]
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -584,7 +834,7 @@ func (x *AgentSnapshot) String() string {
 func (*AgentSnapshot) ProtoMessage() {}
 
 func (x *AgentSnapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_ccgw_v1_agent_event_proto_msgTypes[4]
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -597,7 +847,7 @@ func (x *AgentSnapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgentSnapshot.ProtoReflect.Descriptor instead.
 func (*AgentSnapshot) Descriptor() ([]byte, []int) {
-	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{4}
+	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *AgentSnapshot) GetAgentId() string {
@@ -658,7 +908,7 @@ type Heartbeat struct {
 
 func (x *Heartbeat) Reset() {
 	*x = Heartbeat{}
-	mi := &file_ccgw_v1_agent_event_proto_msgTypes[5]
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -670,7 +920,7 @@ func (x *Heartbeat) String() string {
 func (*Heartbeat) ProtoMessage() {}
 
 func (x *Heartbeat) ProtoReflect() protoreflect.Message {
-	mi := &file_ccgw_v1_agent_event_proto_msgTypes[5]
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -683,7 +933,7 @@ func (x *Heartbeat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Heartbeat.ProtoReflect.Descriptor instead.
 func (*Heartbeat) Descriptor() ([]byte, []int) {
-	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{5}
+	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Heartbeat) GetTime() *timestamppb.Timestamp {
@@ -700,19 +950,26 @@ func (x *Heartbeat) GetCursor() string {
 	return ""
 }
 
-// Announces events of one agent that this stream will not deliver. The
-// stream goes on with the agent's next event the bridge still has.
+// Announces events of one agent that this stream will not deliver. Gaps
+// come in log order among the replayed events: right before the agent's next
+// event the bridge still has, or, when it has none (yet), after the last
+// replayed event, ordered by agent id. The stream goes on with that event.
 type Gap struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The agent whose events are missing.
+	// The agent whose events are missing. Always set.
 	AgentId string `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
-	// First missing sequence number.
+	// First missing sequence number. Exact whenever the client missed at most
+	// 4096 of the agent's events; 0 when the bridge can no longer tell (the
+	// range then starts right after the last sequence the client received of
+	// this agent). 0 for LOG_RESTARTED.
 	FromSequence uint64 `protobuf:"varint,2,opt,name=from_sequence,json=fromSequence,proto3" json:"from_sequence,omitempty"`
 	// Last missing sequence number; the missing range is from_sequence to
-	// to_sequence, both included.
+	// to_sequence, both included. 0 for LOG_RESTARTED.
 	ToSequence uint64 `protobuf:"varint,3,opt,name=to_sequence,json=toSequence,proto3" json:"to_sequence,omitempty"`
-	// A position just after the missing range, to resume from when
-	// reconnecting.
+	// The position of this message in the stream: past the missing range and
+	// past every message sent before it, and before the agent's next event.
+	// Resuming from it reports neither this gap again nor anything already
+	// sent.
 	ResumeCursor string `protobuf:"bytes,4,opt,name=resume_cursor,json=resumeCursor,proto3" json:"resume_cursor,omitempty"`
 	// Why the events are missing.
 	Reason        GapReason `protobuf:"varint,5,opt,name=reason,proto3,enum=ccgw.v1.GapReason" json:"reason,omitempty"`
@@ -722,7 +979,7 @@ type Gap struct {
 
 func (x *Gap) Reset() {
 	*x = Gap{}
-	mi := &file_ccgw_v1_agent_event_proto_msgTypes[6]
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -734,7 +991,7 @@ func (x *Gap) String() string {
 func (*Gap) ProtoMessage() {}
 
 func (x *Gap) ProtoReflect() protoreflect.Message {
-	mi := &file_ccgw_v1_agent_event_proto_msgTypes[6]
+	mi := &file_ccgw_v1_agent_event_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -747,7 +1004,7 @@ func (x *Gap) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Gap.ProtoReflect.Descriptor instead.
 func (*Gap) Descriptor() ([]byte, []int) {
-	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{6}
+	return file_ccgw_v1_agent_event_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Gap) GetAgentId() string {
@@ -796,12 +1053,13 @@ const file_ccgw_v1_agent_event_proto_rawDesc = "" +
 	"\vevent_types\x18\x03 \x03(\tB,\xbaH)\x92\x01&\x10d\x18\x01\" r\x1e2\x1c^[A-Za-z][A-Za-z0-9_]{0,63}$R\n" +
 	"eventTypes\x12+\n" +
 	"\fresume_after\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\vresumeAfter:\x7f\xbaH|\x1az\n" +
-	" ccgw.stream_events.one_selection\x12#set agent_id or agent_ids, not both\x1a1this.agent_id == '' || this.agent_ids.size() == 0\"\xda\x01\n" +
+	" ccgw.stream_events.one_selection\x12#set agent_id or agent_ids, not both\x1a1this.agent_id == '' || this.agent_ids.size() == 0\"\x9b\x02\n" +
 	"\x14StreamEventsResponse\x12+\n" +
 	"\x05event\x18\x01 \x01(\v2\x13.ccgw.v1.AgentEventH\x00R\x05event\x124\n" +
 	"\bsnapshot\x18\x02 \x01(\v2\x16.ccgw.v1.StateSnapshotH\x00R\bsnapshot\x122\n" +
 	"\theartbeat\x18\x03 \x01(\v2\x12.ccgw.v1.HeartbeatH\x00R\theartbeat\x12 \n" +
-	"\x03gap\x18\x04 \x01(\v2\f.ccgw.v1.GapH\x00R\x03gapB\t\n" +
+	"\x03gap\x18\x04 \x01(\v2\f.ccgw.v1.GapH\x00R\x03gap\x12?\n" +
+	"\x0esession_change\x18\x05 \x01(\v2\x16.ccgw.v1.SessionChangeH\x00R\rsessionChangeB\t\n" +
 	"\amessage\"\xfd\x03\n" +
 	"\n" +
 	"AgentEvent\x12\x16\n" +
@@ -823,7 +1081,15 @@ const file_ccgw_v1_agent_event_proto_rawDesc = "" +
 	"media_type\x18\f \x01(\tR\tmediaType\x12\x16\n" +
 	"\x06result\x18\r \x01(\tR\x06result\x12\x16\n" +
 	"\x06reason\x18\x0e \x01(\tR\x06reason\x120\n" +
-	"\acontent\x18\x0f \x01(\v2\x16.google.protobuf.ValueR\acontent\"W\n" +
+	"\acontent\x18\x0f \x01(\v2\x16.google.protobuf.ValueR\acontent\"\x98\x02\n" +
+	"\rSessionChange\x12\x16\n" +
+	"\x06cursor\x18\x01 \x01(\tR\x06cursor\x12\x1a\n" +
+	"\bsequence\x18\x02 \x01(\x04R\bsequence\x12\x19\n" +
+	"\bagent_id\x18\x03 \x01(\tR\aagentId\x12:\n" +
+	"\rsession_state\x18\x04 \x01(\x0e2\x15.ccgw.v1.SessionStateR\fsessionState\x124\n" +
+	"\x06reason\x18\x05 \x01(\x0e2\x1c.ccgw.v1.SessionChangeReasonR\x06reason\x12\x16\n" +
+	"\x06detail\x18\x06 \x01(\tR\x06detail\x12.\n" +
+	"\x04time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x04time\"W\n" +
 	"\rStateSnapshot\x12.\n" +
 	"\x06agents\x18\x01 \x03(\v2\x16.ccgw.v1.AgentSnapshotR\x06agents\x12\x16\n" +
 	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\x8a\x02\n" +
@@ -845,7 +1111,16 @@ const file_ccgw_v1_agent_event_proto_rawDesc = "" +
 	"\vto_sequence\x18\x03 \x01(\x04R\n" +
 	"toSequence\x12#\n" +
 	"\rresume_cursor\x18\x04 \x01(\tR\fresumeCursor\x12*\n" +
-	"\x06reason\x18\x05 \x01(\x0e2\x12.ccgw.v1.GapReasonR\x06reason*]\n" +
+	"\x06reason\x18\x05 \x01(\x0e2\x12.ccgw.v1.GapReasonR\x06reason*\xe0\x02\n" +
+	"\x13SessionChangeReason\x12%\n" +
+	"!SESSION_CHANGE_REASON_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x1fSESSION_CHANGE_REASON_SIGNED_IN\x10\x01\x12(\n" +
+	"$SESSION_CHANGE_REASON_FORCED_SIGN_IN\x10\x02\x12$\n" +
+	" SESSION_CHANGE_REASON_SIGNED_OUT\x10\x03\x12/\n" +
+	"+SESSION_CHANGE_REASON_SIGNED_OUT_BY_GATEWAY\x10\x04\x12&\n" +
+	"\"SESSION_CHANGE_REASON_GUID_REFUSED\x10\x05\x12'\n" +
+	"#SESSION_CHANGE_REASON_NOT_SIGNED_IN\x10\x06\x12+\n" +
+	"'SESSION_CHANGE_REASON_HEARTBEAT_EXPIRED\x10\a*]\n" +
 	"\tGapReason\x12\x1a\n" +
 	"\x16GAP_REASON_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12GAP_REASON_EXPIRED\x10\x01\x12\x1c\n" +
@@ -866,42 +1141,48 @@ func file_ccgw_v1_agent_event_proto_rawDescGZIP() []byte {
 	return file_ccgw_v1_agent_event_proto_rawDescData
 }
 
-var file_ccgw_v1_agent_event_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_ccgw_v1_agent_event_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_ccgw_v1_agent_event_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_ccgw_v1_agent_event_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_ccgw_v1_agent_event_proto_goTypes = []any{
-	(GapReason)(0),                // 0: ccgw.v1.GapReason
-	(*StreamEventsRequest)(nil),   // 1: ccgw.v1.StreamEventsRequest
-	(*StreamEventsResponse)(nil),  // 2: ccgw.v1.StreamEventsResponse
-	(*AgentEvent)(nil),            // 3: ccgw.v1.AgentEvent
-	(*StateSnapshot)(nil),         // 4: ccgw.v1.StateSnapshot
-	(*AgentSnapshot)(nil),         // 5: ccgw.v1.AgentSnapshot
-	(*Heartbeat)(nil),             // 6: ccgw.v1.Heartbeat
-	(*Gap)(nil),                   // 7: ccgw.v1.Gap
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
-	(*structpb.Value)(nil),        // 9: google.protobuf.Value
-	(SessionState)(0),             // 10: ccgw.v1.SessionState
-	(AgentState)(0),               // 11: ccgw.v1.AgentState
+	(SessionChangeReason)(0),      // 0: ccgw.v1.SessionChangeReason
+	(GapReason)(0),                // 1: ccgw.v1.GapReason
+	(*StreamEventsRequest)(nil),   // 2: ccgw.v1.StreamEventsRequest
+	(*StreamEventsResponse)(nil),  // 3: ccgw.v1.StreamEventsResponse
+	(*AgentEvent)(nil),            // 4: ccgw.v1.AgentEvent
+	(*SessionChange)(nil),         // 5: ccgw.v1.SessionChange
+	(*StateSnapshot)(nil),         // 6: ccgw.v1.StateSnapshot
+	(*AgentSnapshot)(nil),         // 7: ccgw.v1.AgentSnapshot
+	(*Heartbeat)(nil),             // 8: ccgw.v1.Heartbeat
+	(*Gap)(nil),                   // 9: ccgw.v1.Gap
+	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
+	(*structpb.Value)(nil),        // 11: google.protobuf.Value
+	(SessionState)(0),             // 12: ccgw.v1.SessionState
+	(AgentState)(0),               // 13: ccgw.v1.AgentState
 }
 var file_ccgw_v1_agent_event_proto_depIdxs = []int32{
-	3,  // 0: ccgw.v1.StreamEventsResponse.event:type_name -> ccgw.v1.AgentEvent
-	4,  // 1: ccgw.v1.StreamEventsResponse.snapshot:type_name -> ccgw.v1.StateSnapshot
-	6,  // 2: ccgw.v1.StreamEventsResponse.heartbeat:type_name -> ccgw.v1.Heartbeat
-	7,  // 3: ccgw.v1.StreamEventsResponse.gap:type_name -> ccgw.v1.Gap
-	8,  // 4: ccgw.v1.AgentEvent.receive_time:type_name -> google.protobuf.Timestamp
-	8,  // 5: ccgw.v1.AgentEvent.gateway_time:type_name -> google.protobuf.Timestamp
-	9,  // 6: ccgw.v1.AgentEvent.content:type_name -> google.protobuf.Value
-	5,  // 7: ccgw.v1.StateSnapshot.agents:type_name -> ccgw.v1.AgentSnapshot
-	10, // 8: ccgw.v1.AgentSnapshot.session_state:type_name -> ccgw.v1.SessionState
-	11, // 9: ccgw.v1.AgentSnapshot.agent_state:type_name -> ccgw.v1.AgentState
-	8,  // 10: ccgw.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
-	0,  // 11: ccgw.v1.Gap.reason:type_name -> ccgw.v1.GapReason
-	1,  // 12: ccgw.v1.AgentEventService.StreamEvents:input_type -> ccgw.v1.StreamEventsRequest
-	2,  // 13: ccgw.v1.AgentEventService.StreamEvents:output_type -> ccgw.v1.StreamEventsResponse
-	13, // [13:14] is the sub-list for method output_type
-	12, // [12:13] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	4,  // 0: ccgw.v1.StreamEventsResponse.event:type_name -> ccgw.v1.AgentEvent
+	6,  // 1: ccgw.v1.StreamEventsResponse.snapshot:type_name -> ccgw.v1.StateSnapshot
+	8,  // 2: ccgw.v1.StreamEventsResponse.heartbeat:type_name -> ccgw.v1.Heartbeat
+	9,  // 3: ccgw.v1.StreamEventsResponse.gap:type_name -> ccgw.v1.Gap
+	5,  // 4: ccgw.v1.StreamEventsResponse.session_change:type_name -> ccgw.v1.SessionChange
+	10, // 5: ccgw.v1.AgentEvent.receive_time:type_name -> google.protobuf.Timestamp
+	10, // 6: ccgw.v1.AgentEvent.gateway_time:type_name -> google.protobuf.Timestamp
+	11, // 7: ccgw.v1.AgentEvent.content:type_name -> google.protobuf.Value
+	12, // 8: ccgw.v1.SessionChange.session_state:type_name -> ccgw.v1.SessionState
+	0,  // 9: ccgw.v1.SessionChange.reason:type_name -> ccgw.v1.SessionChangeReason
+	10, // 10: ccgw.v1.SessionChange.time:type_name -> google.protobuf.Timestamp
+	7,  // 11: ccgw.v1.StateSnapshot.agents:type_name -> ccgw.v1.AgentSnapshot
+	12, // 12: ccgw.v1.AgentSnapshot.session_state:type_name -> ccgw.v1.SessionState
+	13, // 13: ccgw.v1.AgentSnapshot.agent_state:type_name -> ccgw.v1.AgentState
+	10, // 14: ccgw.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
+	1,  // 15: ccgw.v1.Gap.reason:type_name -> ccgw.v1.GapReason
+	2,  // 16: ccgw.v1.AgentEventService.StreamEvents:input_type -> ccgw.v1.StreamEventsRequest
+	3,  // 17: ccgw.v1.AgentEventService.StreamEvents:output_type -> ccgw.v1.StreamEventsResponse
+	17, // [17:18] is the sub-list for method output_type
+	16, // [16:17] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_ccgw_v1_agent_event_proto_init() }
@@ -916,14 +1197,15 @@ func file_ccgw_v1_agent_event_proto_init() {
 		(*StreamEventsResponse_Snapshot)(nil),
 		(*StreamEventsResponse_Heartbeat)(nil),
 		(*StreamEventsResponse_Gap)(nil),
+		(*StreamEventsResponse_SessionChange)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ccgw_v1_agent_event_proto_rawDesc), len(file_ccgw_v1_agent_event_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   7,
+			NumEnums:      2,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -37,16 +37,32 @@ const (
 type AgentEventServiceClient interface {
 	// Streams agent events. The first message is always a StateSnapshot; then
 	// come AgentEvent messages in the order the bridge received them
-	// (per agent, sequence numbers only increase), Heartbeat messages while
-	// nothing else is sent, and a Gap message where events could not be
-	// delivered. The stream runs until the client cancels it or the server
+	// (per agent, sequence numbers only increase), SessionChange messages
+	// where a session began, ended or was lost (in the same order and
+	// numbering as the agent's events), Heartbeat messages while nothing else
+	// is sent, and a Gap message where events could not be delivered. The stream runs until the client cancels it or the server
 	// shuts down; reconnect with `resume_after` set to the last cursor seen.
 	//
 	// REST streams are newline-delimited JSON (application/x-ndjson): one
-	// object per line, {"result": <StreamEventsResponse>}, or {"error": ...}
-	// if the stream fails. /v1/agents/{agent_id}/events follows one agent;
+	// object per line, {"result": <StreamEventsResponse>}, or, if the stream
+	// fails (before or after its first message), one last line
+	// {"error": <google.rpc.Status>} holding the same status, ErrorInfo
+	// included, that a unary REST error is. A client that falls too far behind
+	// gets RESOURCE_EXHAUSTED (reason SUBSCRIBER_TOO_SLOW, metadata
+	// `resume_after`); shutdown ends streams with UNAVAILABLE (reason
+	// SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
 	// /v1/events follows the agents named by `agent_ids`, or every agent when
 	// none are named.
+	//
+	// With the header `Accept: text/event-stream` (what a browser's EventSource
+	// sends) the REST streams are server-sent events instead: each message is
+	// an event named "snapshot", "event" or "gap" whose data is the message as
+	// JSON and whose id is its cursor (a Gap's resume_cursor); a heartbeat is a
+	// comment with the heartbeat's cursor as id; a failure after the stream
+	// started is an event named "stream-error" whose data is a google.rpc.Status
+	// (a refusal before it started keeps its HTTP error status). A reconnecting
+	// EventSource sends the last id as Last-Event-ID, which takes the place of
+	// `resume_after`, so it resumes with nothing lost or repeated.
 	StreamEvents(ctx context.Context, in *StreamEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamEventsResponse], error)
 }
 
@@ -92,16 +108,32 @@ type AgentEventService_StreamEventsClient = grpc.ServerStreamingClient[StreamEve
 type AgentEventServiceServer interface {
 	// Streams agent events. The first message is always a StateSnapshot; then
 	// come AgentEvent messages in the order the bridge received them
-	// (per agent, sequence numbers only increase), Heartbeat messages while
-	// nothing else is sent, and a Gap message where events could not be
-	// delivered. The stream runs until the client cancels it or the server
+	// (per agent, sequence numbers only increase), SessionChange messages
+	// where a session began, ended or was lost (in the same order and
+	// numbering as the agent's events), Heartbeat messages while nothing else
+	// is sent, and a Gap message where events could not be delivered. The stream runs until the client cancels it or the server
 	// shuts down; reconnect with `resume_after` set to the last cursor seen.
 	//
 	// REST streams are newline-delimited JSON (application/x-ndjson): one
-	// object per line, {"result": <StreamEventsResponse>}, or {"error": ...}
-	// if the stream fails. /v1/agents/{agent_id}/events follows one agent;
+	// object per line, {"result": <StreamEventsResponse>}, or, if the stream
+	// fails (before or after its first message), one last line
+	// {"error": <google.rpc.Status>} holding the same status, ErrorInfo
+	// included, that a unary REST error is. A client that falls too far behind
+	// gets RESOURCE_EXHAUSTED (reason SUBSCRIBER_TOO_SLOW, metadata
+	// `resume_after`); shutdown ends streams with UNAVAILABLE (reason
+	// SHUTTING_DOWN). /v1/agents/{agent_id}/events follows one agent;
 	// /v1/events follows the agents named by `agent_ids`, or every agent when
 	// none are named.
+	//
+	// With the header `Accept: text/event-stream` (what a browser's EventSource
+	// sends) the REST streams are server-sent events instead: each message is
+	// an event named "snapshot", "event" or "gap" whose data is the message as
+	// JSON and whose id is its cursor (a Gap's resume_cursor); a heartbeat is a
+	// comment with the heartbeat's cursor as id; a failure after the stream
+	// started is an event named "stream-error" whose data is a google.rpc.Status
+	// (a refusal before it started keeps its HTTP error status). A reconnecting
+	// EventSource sends the last id as Last-Event-ID, which takes the place of
+	// `resume_after`, so it resumes with nothing lost or repeated.
 	StreamEvents(*StreamEventsRequest, grpc.ServerStreamingServer[StreamEventsResponse]) error
 	mustEmbedUnimplementedAgentEventServiceServer()
 }

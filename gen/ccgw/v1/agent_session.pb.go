@@ -35,12 +35,31 @@ const (
 	// accepts commands for the agent.
 	SessionState_SESSION_STATE_ACTIVE SessionState = 1
 	// The gateway no longer knows the agent as signed in, or no longer accepts
-	// the bridge's GUID for it, and the bridge could not recover: for example
-	// the agent was forced out elsewhere (event AgentOther_ShutdownService), or
-	// the gateway answered "not signed in" to a poll. `lost_reason` says what
-	// happened. Commands fail with FAILED_PRECONDITION. Call SignIn again to
-	// get a new session, or SignOut to forget this one.
+	// the bridge's GUID for it. The bridge declares a session LOST only when
+	// it is sure, in one of three ways:
+	//
+	//   - the gateway announced the sign-out (event AgentOther_ShutdownService);
+	//   - the gateway refused the agent's polls (retcode 000-003, GUID refused,
+	//     or 100-006, not signed in) on every poll for a confirmation period of
+	//     a quarter of the gateway's heartbeat window (30 s by default). Until
+	//     then the bridge re-polls with backoff, so a session the gateway still
+	//     holds keeps its heartbeat, and one refusal that the next poll does not
+	//     repeat changes nothing;
+	//   - the bridge could not poll the agent at all (gateway unreachable or not
+	//     answering) for longer than the gateway's heartbeat window (120 s by
+	//     default, the bridge's -gateway-heartbeat-window): the gateway has
+	//     signed the agent out by then.
+	//
+	// `lost_reason` says which, and streams get a SessionChange saying it.
+	// A LOST session has agent_state UNSPECIFIED and no active calls.
+	// Commands fail with FAILED_PRECONDITION (reason CCGW_AGENT_NOT_SIGNED_IN,
+	// metadata `session_state` SESSION_STATE_LOST and `lost_reason`). Call
+	// SignIn again to get a new session, or SignOut to forget this one.
 	SessionState_SESSION_STATE_LOST SessionState = 2
+	// The bridge holds no session for the agent any more: it was signed out
+	// through the bridge. Used only in SessionChange; GetSession and
+	// snapshots do not list signed-out agents.
+	SessionState_SESSION_STATE_SIGNED_OUT SessionState = 3
 )
 
 // Enum value maps for SessionState.
@@ -49,11 +68,13 @@ var (
 		0: "SESSION_STATE_UNSPECIFIED",
 		1: "SESSION_STATE_ACTIVE",
 		2: "SESSION_STATE_LOST",
+		3: "SESSION_STATE_SIGNED_OUT",
 	}
 	SessionState_value = map[string]int32{
 		"SESSION_STATE_UNSPECIFIED": 0,
 		"SESSION_STATE_ACTIVE":      1,
 		"SESSION_STATE_LOST":        2,
+		"SESSION_STATE_SIGNED_OUT":  3,
 	}
 )
 
@@ -264,11 +285,12 @@ type Session struct {
 	// did not say.
 	PasswordExpiresInDays *int32 `protobuf:"varint,11,opt,name=password_expires_in_days,json=passwordExpiresInDays,proto3,oneof" json:"password_expires_in_days,omitempty"`
 	// Calls and chat sessions the agent is part of now, by CC-Gateway call id,
-	// as tracked from the agent's events; in no particular order.
+	// as tracked from the events of the current session; in no particular
+	// order. Empty while the session is LOST.
 	ActiveCallIds []string `protobuf:"bytes,12,rep,name=active_call_ids,json=activeCallIds,proto3" json:"active_call_ids,omitempty"`
-	// Cursor of the last event the bridge received for this agent; pass it as
-	// StreamEventsRequest.resume_after to receive only later events. Empty
-	// before the first event.
+	// Cursor of the last event or SessionChange the bridge logged for this
+	// agent (right after SignIn: the new session's SessionChange); pass it as
+	// StreamEventsRequest.resume_after to receive only later events.
 	LastEventCursor string `protobuf:"bytes,13,opt,name=last_event_cursor,json=lastEventCursor,proto3" json:"last_event_cursor,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
@@ -434,7 +456,8 @@ type SignInRequest struct {
 	ReleasePhone *bool `protobuf:"varint,8,opt,name=release_phone,json=releasePhone,proto3,oneof" json:"release_phone,omitempty"`
 	// When the agent is already signed in (elsewhere, or through this bridge),
 	// take it over with the gateway's forced sign-in instead of failing with
-	// ALREADY_EXISTS. Whoever held the agent loses it.
+	// ALREADY_EXISTS or returning the held session. Whoever held the agent
+	// loses it; a session this bridge held is replaced. See SignIn.
 	Force         bool `protobuf:"varint,9,opt,name=force,proto3" json:"force,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -536,7 +559,8 @@ func (x *SignInRequest) GetForce() bool {
 // The result of SignIn.
 type SignInResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The new session, ACTIVE.
+	// The new session, ACTIVE; or, for a request equal to the one that
+	// started the session the bridge holds, that session as it is now.
 	Session       *Session `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -588,8 +612,8 @@ type SignOutRequest struct {
 	AgentId string `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
 	// Sign out even while the agent is in a call, releasing the call. Without
 	// it the gateway refuses to sign out an agent that is talking or
-	// answering, and the call fails with FAILED_PRECONDITION. In REST it is
-	// the `force` query parameter.
+	// answering, and the call fails with FAILED_PRECONDITION (reason
+	// CCGW_STATE_REJECTED). In REST it is the `force` query parameter.
 	Force         bool `protobuf:"varint,2,opt,name=force,proto3" json:"force,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -940,11 +964,12 @@ const file_ccgw_v1_agent_session_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken\"l\n" +
 	"\x14ListSessionsResponse\x12,\n" +
 	"\bsessions\x18\x01 \x03(\v2\x10.ccgw.v1.SessionR\bsessions\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*_\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*}\n" +
 	"\fSessionState\x12\x1d\n" +
 	"\x19SESSION_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SESSION_STATE_ACTIVE\x10\x01\x12\x16\n" +
-	"\x12SESSION_STATE_LOST\x10\x02*\xd0\x01\n" +
+	"\x12SESSION_STATE_LOST\x10\x02\x12\x1c\n" +
+	"\x18SESSION_STATE_SIGNED_OUT\x10\x03*\xd0\x01\n" +
 	"\n" +
 	"AgentState\x12\x1b\n" +
 	"\x17AGENT_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
@@ -965,8 +990,8 @@ const file_ccgw_v1_agent_session_proto_rawDesc = "" +
 	"\aSignOut\x12\x17.ccgw.v1.SignOutRequest\x1a\x18.ccgw.v1.SignOutResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/agents/{agent_id}/session\x12l\n" +
 	"\n" +
 	"GetSession\x12\x1a.ccgw.v1.GetSessionRequest\x1a\x1b.ccgw.v1.GetSessionResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/agents/{agent_id}/session\x12a\n" +
-	"\fListSessions\x12\x1c.ccgw.v1.ListSessionsRequest\x1a\x1d.ccgw.v1.ListSessionsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/sessionsB\xa7\x03\x92A\xec\x02\x12\xc1\x02\n" +
-	"\vccgw-bridge\x12\xad\x02Typed gRPC and REST/JSON API in front of the Huawei CEC CC-Gateway agent interface: agent sessions, call control and a resumable agent event feed. Errors carry a google.rpc.ErrorInfo with domain \"ccgw-bridge\"; when the CC-Gateway refused a command its metadata holds the gateway's retcode and message.2\x02v1*\x02\x01\x022\x10application/json:\x10application/jsonZ5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
+	"\fListSessions\x12\x1c.ccgw.v1.ListSessionsRequest\x1a\x1d.ccgw.v1.ListSessionsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/sessionsB\xd0\x05\x92A\x95\x05\x12\xea\x04\n" +
+	"\vccgw-bridge\x12\xd6\x04Typed gRPC and REST/JSON API in front of the Huawei CEC CC-Gateway agent interface: agent sessions, call control and a resumable agent event feed. Every error carries a google.rpc.ErrorInfo with domain \"ccgw-bridge\" and a reason from the README's error table; when the CC-Gateway refused a command its metadata holds the gateway's retcode and message. INVALID_ARGUMENT from the bridge's own checks also carries google.rpc.BadRequest field violations. REST bodies and query parameters are strict: unknown fields, unknown enum names, wrong value types and text that is not UTF-8 are INVALID_ARGUMENT.2\x02v1*\x02\x01\x022\x10application/json:\x10application/jsonZ5github.com/ccgw-bridge/ccgw-bridge/gen/ccgw/v1;ccgwv1b\x06proto3"
 
 var (
 	file_ccgw_v1_agent_session_proto_rawDescOnce sync.Once

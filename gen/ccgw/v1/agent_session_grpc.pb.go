@@ -42,21 +42,49 @@ type AgentSessionServiceClient interface {
 	//
 	// The bridge calls the gateway's sign-in (or, with `force`, forced
 	// sign-in), then joins the requested skill queues (the gateway's
-	// resetskill), then starts polling. When the agent is already signed in,
-	// through this bridge or anywhere else, the call fails with ALREADY_EXISTS
-	// (ErrorInfo reason CCGW_ALREADY_SIGNED_IN) unless `force` is true.
-	// Rejected credentials (wrong, expired or locked password) give
-	// PERMISSION_DENIED (reason CCGW_CREDENTIALS_REJECTED).
+	// resetskill), then starts polling, and streams get a SessionChange
+	// (SIGNED_IN or FORCED_SIGN_IN). The new session starts empty: agent_state
+	// is UNSPECIFIED and active_call_ids is empty until the gateway's events of
+	// this session say otherwise, and last_event_cursor is the cursor of the
+	// session's SessionChange, so a stream resumed from it sees everything of
+	// the new session and nothing of an earlier one.
+	//
+	// When the agent is already signed in:
+	//
+	//   - Held ACTIVE by this bridge, without `force`: a request equal to the
+	//     one that started the session (same password, phone_number,
+	//     initial_state, skill_ids, auto_answer, auto_enter_idle and
+	//     release_phone) returns the held session as it is now, without calling
+	//     the gateway, so a retried SignIn is safe. Any other request fails with
+	//     ALREADY_EXISTS (ErrorInfo reason CCGW_ALREADY_SIGNED_IN) and the held
+	//     session is kept. A session this bridge resumed after a restart
+	//     remembers no request, so every SignIn without `force` gets
+	//     ALREADY_EXISTS.
+	//   - Held ACTIVE by this bridge, with `force`: the bridge calls the
+	//     gateway's forced sign-in, which ends the held session; the new session
+	//     replaces it (SessionChange FORCED_SIGN_IN).
+	//   - Signed in elsewhere: ALREADY_EXISTS (reason CCGW_ALREADY_SIGNED_IN)
+	//     unless `force` is true, which takes the agent over with the gateway's
+	//     forced sign-in.
+	//   - Held LOST by this bridge: the new session replaces it.
+	//
+	// Rejected credentials (wrong or expired password, locked account) give
+	// FAILED_PRECONDITION (reason CCGW_CREDENTIALS_REJECTED): they are the
+	// agent's, not the caller's, so PERMISSION_DENIED stays reserved for the
+	// bridge's own access control.
 	SignIn(ctx context.Context, in *SignInRequest, opts ...grpc.CallOption) (*SignInResponse, error)
 	// Signs the agent out of the CC-Gateway and forgets its session.
 	//
 	// A normal sign-out is refused by the gateway while the agent is in a call
 	// or answering one; `force` signs out anyway and releases the call.
 	// Signing out an agent whose session is LOST only forgets the session.
-	// NOT_FOUND when the bridge holds no session for the agent.
+	// Streams get a SessionChange (SIGNED_OUT).
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when the bridge holds no session
+	// for the agent.
 	SignOut(ctx context.Context, in *SignOutRequest, opts ...grpc.CallOption) (*SignOutResponse, error)
 	// Returns the session the bridge holds for one agent, ACTIVE or LOST.
-	// NOT_FOUND when there is none (never signed in through the bridge, or
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when there is none (never signed in
+	// through the bridge, or
 	// signed out since). Answered from the bridge's own state; the gateway is
 	// not called.
 	GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error)
@@ -130,21 +158,49 @@ type AgentSessionServiceServer interface {
 	//
 	// The bridge calls the gateway's sign-in (or, with `force`, forced
 	// sign-in), then joins the requested skill queues (the gateway's
-	// resetskill), then starts polling. When the agent is already signed in,
-	// through this bridge or anywhere else, the call fails with ALREADY_EXISTS
-	// (ErrorInfo reason CCGW_ALREADY_SIGNED_IN) unless `force` is true.
-	// Rejected credentials (wrong, expired or locked password) give
-	// PERMISSION_DENIED (reason CCGW_CREDENTIALS_REJECTED).
+	// resetskill), then starts polling, and streams get a SessionChange
+	// (SIGNED_IN or FORCED_SIGN_IN). The new session starts empty: agent_state
+	// is UNSPECIFIED and active_call_ids is empty until the gateway's events of
+	// this session say otherwise, and last_event_cursor is the cursor of the
+	// session's SessionChange, so a stream resumed from it sees everything of
+	// the new session and nothing of an earlier one.
+	//
+	// When the agent is already signed in:
+	//
+	//   - Held ACTIVE by this bridge, without `force`: a request equal to the
+	//     one that started the session (same password, phone_number,
+	//     initial_state, skill_ids, auto_answer, auto_enter_idle and
+	//     release_phone) returns the held session as it is now, without calling
+	//     the gateway, so a retried SignIn is safe. Any other request fails with
+	//     ALREADY_EXISTS (ErrorInfo reason CCGW_ALREADY_SIGNED_IN) and the held
+	//     session is kept. A session this bridge resumed after a restart
+	//     remembers no request, so every SignIn without `force` gets
+	//     ALREADY_EXISTS.
+	//   - Held ACTIVE by this bridge, with `force`: the bridge calls the
+	//     gateway's forced sign-in, which ends the held session; the new session
+	//     replaces it (SessionChange FORCED_SIGN_IN).
+	//   - Signed in elsewhere: ALREADY_EXISTS (reason CCGW_ALREADY_SIGNED_IN)
+	//     unless `force` is true, which takes the agent over with the gateway's
+	//     forced sign-in.
+	//   - Held LOST by this bridge: the new session replaces it.
+	//
+	// Rejected credentials (wrong or expired password, locked account) give
+	// FAILED_PRECONDITION (reason CCGW_CREDENTIALS_REJECTED): they are the
+	// agent's, not the caller's, so PERMISSION_DENIED stays reserved for the
+	// bridge's own access control.
 	SignIn(context.Context, *SignInRequest) (*SignInResponse, error)
 	// Signs the agent out of the CC-Gateway and forgets its session.
 	//
 	// A normal sign-out is refused by the gateway while the agent is in a call
 	// or answering one; `force` signs out anyway and releases the call.
 	// Signing out an agent whose session is LOST only forgets the session.
-	// NOT_FOUND when the bridge holds no session for the agent.
+	// Streams get a SessionChange (SIGNED_OUT).
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when the bridge holds no session
+	// for the agent.
 	SignOut(context.Context, *SignOutRequest) (*SignOutResponse, error)
 	// Returns the session the bridge holds for one agent, ACTIVE or LOST.
-	// NOT_FOUND when there is none (never signed in through the bridge, or
+	// NOT_FOUND (reason SESSION_NOT_FOUND) when there is none (never signed in
+	// through the bridge, or
 	// signed out since). Answered from the bridge's own state; the gateway is
 	// not called.
 	GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error)

@@ -23,7 +23,11 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// How an internal call ended, when the caller waited for it.
+// How an internal call ended, when the caller waited for it: the first
+// AgentEvent_Talking or AgentEvent_Inside_Call_Fail of the calling agent
+// whose call id is the call_id the gateway returned, logged after the
+// request was sent (also when it arrived before the gateway's answer).
+// Call ids are new for every call, so another call's events never count.
 type CallOutcome int32
 
 const (
@@ -142,6 +146,28 @@ func (TransferMode) EnumDescriptor() ([]byte, []int) {
 }
 
 // How a transfer ended, when the caller waited for it.
+//
+// Which events belong to which transfer: the gateway names the chat in its
+// events, not the transfer, and a chat may be transferred again (a failed
+// transfer leaves it with the agent). Every transfer of a chat sent through
+// the bridge, awaited or not, joins that chat's queue in the order the
+// gateway accepted it (the bridge sends transfers of one chat one at a
+// time). Each transfer expects the chat's events in turn:
+//
+//   - RELEASE_AFTER_TRANSFER: first AgentEvent_SuccTransResult or
+//     AgentEvent_Connect_Fail. After Connect_Fail it still expects its
+//     SuccTransResult, which may come late, even after the next transfer was
+//     sent; after a SuccTransResult with result 0 it expects the agent's
+//     AgentEvent_Call_Release. Any other result ends it.
+//   - BLIND: first AgentEvent_Call_Release or AgentEvent_Connect_Fail; after
+//     Connect_Fail it still expects the Call_Release. Call_Release ends it.
+//
+// An event of the chat goes to the oldest queued transfer that expects it,
+// so a late event of an earlier transfer is never taken for a later one's;
+// the first event a transfer takes is its outcome. A transfer leaves the
+// queue when it expects nothing more, when the gateway refused it, or two
+// minutes after it was sent. Transfers sent by other systems, or through
+// another bridge replica, are not in the queue.
 type TransferOutcome int32
 
 const (
@@ -226,14 +252,17 @@ type CallInnerSkillRequest struct {
 	// agent_id and request_id as an earlier one returns the earlier result
 	// instead of placing another call, for as long as the bridge remembers it
 	// (a server setting). Reusing a request_id for a different request gives
-	// INVALID_ARGUMENT. Empty: no protection, every request places a call.
+	// INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
+	// request places a call.
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// false: return as soon as the gateway accepted the call, with its
 	// call_id. true: also wait for the call's first outcome event and return
 	// it. The wait ends a little before the RPC deadline (or after 30 s without
 	// one): the response then carries the call_id with CALL_OUTCOME_PENDING,
 	// and the outcome follows on the agent's event stream. Set a deadline that
-	// leaves room for the answer to travel back.
+	// leaves room for the answer to travel back. A pass-through call (GUID in
+	// `x-ccgw-guid`) has no event feed: await_outcome there is INVALID_ARGUMENT
+	// (reason AWAIT_NEEDS_SESSION).
 	AwaitOutcome  bool `protobuf:"varint,4,opt,name=await_outcome,json=awaitOutcome,proto3" json:"await_outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -546,14 +575,16 @@ type TransferSessionRequest struct {
 	// agent_id and request_id as an earlier one returns the earlier result
 	// instead of transferring again, for as long as the bridge remembers it
 	// (a server setting). Reusing a request_id for a different request gives
-	// INVALID_ARGUMENT. Empty: no protection.
+	// INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
 	RequestId string `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// false: return as soon as the gateway accepted the command. true: also
 	// wait for the transfer's outcome event (see TransferOutcome) and return
 	// it. The wait ends a little before the RPC deadline (or after 30 s without
 	// one) with TRANSFER_OUTCOME_PENDING: the transfer was requested and its
 	// outcome follows on the agent's event stream. Do not transfer again;
-	// a retry with the same request_id returns this same answer.
+	// a retry with the same request_id returns this same answer. A
+	// pass-through call cannot await (INVALID_ARGUMENT, reason
+	// AWAIT_NEEDS_SESSION).
 	AwaitOutcome  bool `protobuf:"varint,10,opt,name=await_outcome,json=awaitOutcome,proto3" json:"await_outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -37,7 +37,28 @@ const (
 // call or transfer. The bridge never retries a command on its own.
 //
 // Commands for an agent without an ACTIVE session fail with
-// FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+// FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+// holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+// `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+// answered that the agent is not signed in (metadata `retcode`).
+//
+// Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+// command may be sent again. UNKNOWN (the gateway failed during the
+// operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+// mean it may have acted: send again only with the same `request_id`, or
+// after checking the agent's events. The README's "Errors" section has the
+// whole table.
+//
+// Pass-through: for an agent whose session another system holds, a command
+// may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+// the X-Ccgw-Guid header); the bridge sends the command with it and holds
+// nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+// reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+// (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+// PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+// the one that works. A header that is present but not exactly one GUID of
+// 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+// (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
 type CallControlServiceClient interface {
 	// Places an internal voice call from the agent to a skill queue (the
 	// gateway's callinnerskill), typically to consult a colleague there. The
@@ -46,8 +67,8 @@ type CallControlServiceClient interface {
 	CallInnerSkill(ctx context.Context, in *CallInnerSkillRequest, opts ...grpc.CallOption) (*CallInnerSkillResponse, error)
 	// Transfers a multimedia (chat) session of the agent to a skill queue,
 	// another agent or a system access code (the gateway's mediacall
-	// transfer). A gateway refusal gives FAILED_PRECONDITION or
-	// INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+	// transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+	// with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
 	TransferSession(ctx context.Context, in *TransferSessionRequest, opts ...grpc.CallOption) (*TransferSessionResponse, error)
 }
 
@@ -93,7 +114,28 @@ func (c *callControlServiceClient) TransferSession(ctx context.Context, in *Tran
 // call or transfer. The bridge never retries a command on its own.
 //
 // Commands for an agent without an ACTIVE session fail with
-// FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN).
+// FAILED_PRECONDITION (ErrorInfo reason CCGW_AGENT_NOT_SIGNED_IN): the bridge
+// holds no session for the agent, or holds a LOST one (ErrorInfo metadata
+// `session_state` SESSION_STATE_LOST and `lost_reason`), or the gateway
+// answered that the agent is not signed in (metadata `retcode`).
+//
+// Retrying: UNAVAILABLE and ABORTED mean the gateway did not act, so the
+// command may be sent again. UNKNOWN (the gateway failed during the
+// operation, retcode 100-007, or its answer was lost) and DEADLINE_EXCEEDED
+// mean it may have acted: send again only with the same `request_id`, or
+// after checking the agent's events. The README's "Errors" section has the
+// whole table.
+//
+// Pass-through: for an agent whose session another system holds, a command
+// may carry that session's GUID in the `x-ccgw-guid` metadata (over REST,
+// the X-Ccgw-Guid header); the bridge sends the command with it and holds
+// nothing, so such a command cannot await its outcome (INVALID_ARGUMENT,
+// reason AWAIT_NEEDS_SESSION). For an agent the bridge holds a session for
+// (ACTIVE or LOST) pass-through is refused with FAILED_PRECONDITION (reason
+// PASS_THROUGH_FOR_HELD_AGENT) and nothing is sent: the bridge's own GUID is
+// the one that works. A header that is present but not exactly one GUID of
+// 1 to 256 printable ASCII characters without spaces is INVALID_ARGUMENT
+// (reason INVALID_REQUEST, field violation `x-ccgw-guid`), never ignored.
 type CallControlServiceServer interface {
 	// Places an internal voice call from the agent to a skill queue (the
 	// gateway's callinnerskill), typically to consult a colleague there. The
@@ -102,8 +144,8 @@ type CallControlServiceServer interface {
 	CallInnerSkill(context.Context, *CallInnerSkillRequest) (*CallInnerSkillResponse, error)
 	// Transfers a multimedia (chat) session of the agent to a skill queue,
 	// another agent or a system access code (the gateway's mediacall
-	// transfer). A gateway refusal gives FAILED_PRECONDITION or
-	// INVALID_ARGUMENT with ErrorInfo reason CCGW_TRANSFER_REJECTED.
+	// transfer). A gateway refusal (retcode 106-xxx) gives FAILED_PRECONDITION
+	// with ErrorInfo reason CCGW_TRANSFER_REJECTED and the retcode in metadata.
 	TransferSession(context.Context, *TransferSessionRequest) (*TransferSessionResponse, error)
 	mustEmbedUnimplementedCallControlServiceServer()
 }
