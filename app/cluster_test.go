@@ -1,8 +1,7 @@
 package app_test
 
 import (
-	"io"
-	"net/http"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -18,14 +17,8 @@ func TestStreamReplicasFollowTheCluster(t *testing.T) {
 	}
 	c := natstest.StartCluster(t, natstest.Binary(t), 3)
 	b := startBridge(t, func(cfg *app.Config) { cfg.NATSURL = c.Nodes[1].ClientURL })
-	res, err := http.Get(b.httpBase + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	_ = res.Body.Close()
-	if !strings.Contains(string(body), "3 replicas") {
-		t.Fatalf("/healthz: %s", body)
+	if _, body := b.healthz(t); !strings.Contains(fmt.Sprint(body), "3 replicas") {
+		t.Fatalf("/healthz: %v", body)
 	}
 	b.signIn(t, "1001")
 }

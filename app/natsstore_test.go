@@ -2,9 +2,8 @@ package app_test
 
 import (
 	"context"
-	"io"
+	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,17 +44,13 @@ func TestExternalNATSWithNkey(t *testing.T) {
 	next()
 	b.signIn(t, "1001")
 	waitEvent(t, next, "1001", "AgentState_Ready")
-	res, err := http.Get(b.httpBase + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	health, _ := io.ReadAll(res.Body)
-	_ = res.Body.Close()
-	if !strings.Contains(string(health), "nats (external") {
+	_, details := b.healthz(t)
+	health := fmt.Sprint(details)
+	if !strings.Contains(health, "nats (external") {
 		t.Errorf("/healthz does not name the store: %s", health)
 	}
 	seedBody := strings.TrimPrefix(seed, "SU") // no fragment of the seed either
-	for what, text := range map[string]string{"logs": b.logs.String(), "/healthz": string(health)} {
+	for what, text := range map[string]string{"logs": b.logs.String(), "/healthz": health} {
 		if strings.Contains(text, seedBody[:20]) {
 			t.Errorf("%s carry the nkey seed", what)
 		}
@@ -68,7 +63,7 @@ func TestExternalNATSWithNkey(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	_, err = app.New(context.Background(), cfg, slog.New(slog.NewJSONHandler(logs, nil)))
+	_, err := app.New(context.Background(), cfg, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err == nil {
 		t.Fatal("a key the server does not know was accepted")
 	}

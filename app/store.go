@@ -35,8 +35,7 @@ func (o *openedStore) close() {
 		_ = o.Store.Close()
 	}
 	if o.nc != nil {
-		_ = o.nc.Drain() // waits for outstanding acks, bounded by the drain timeout
-		o.nc.Close()
+		o.nc.Close() // every store call waited for its answer: nothing is left in flight
 	}
 	if o.srv != nil {
 		o.srv.Shutdown()

@@ -90,6 +90,7 @@ type wireSession struct {
 	TextEnabled            bool      `json:"text,omitempty"`
 	PasswordChangeRequired bool      `json:"pwd_change,omitempty"`
 	PasswordExpiresInDays  int32     `json:"pwd_expires_days"`
+	RequestVerifier        string    `json:"request_verifier,omitempty"`
 }
 
 func encodeSession(s store.Session) ([]byte, error) {
@@ -98,6 +99,7 @@ func encodeSession(s store.Session) ([]byte, error) {
 		State: int(s.State), LostReason: s.LostReason, SignedInAt: s.SignedInAt,
 		VoiceEnabled: s.VoiceEnabled, TextEnabled: s.TextEnabled,
 		PasswordChangeRequired: s.PasswordChangeRequired, PasswordExpiresInDays: s.PasswordExpiresInDays,
+		RequestVerifier: s.RequestVerifier,
 	})
 }
 
@@ -112,7 +114,7 @@ func decodeSession(b []byte, rev uint64) (store.Session, error) {
 		State: store.SessionState(w.State), LostReason: w.LostReason, SignedInAt: w.SignedInAt,
 		VoiceEnabled: w.VoiceEnabled, TextEnabled: w.TextEnabled,
 		PasswordChangeRequired: w.PasswordChangeRequired, PasswordExpiresInDays: w.PasswordExpiresInDays,
-		Revision: rev,
+		RequestVerifier: w.RequestVerifier, Revision: rev,
 	}, nil
 }
 

@@ -62,8 +62,8 @@ func (s *Store) batch(ctx context.Context, subj string, from uint64, n int) (_ [
 	}
 }
 
-// collect returns up to limit live events at or after from on subj with Pos <= bound.
-func (s *Store) collect(ctx context.Context, subj string, from uint64, limit int, bound uint64) ([]store.Event, error) {
+// collect returns up to limit kept events at or after from on subj with Pos <= bound.
+func (s *Store) collect(ctx context.Context, v *view, subj string, from uint64, limit int, bound uint64) ([]store.Event, error) {
 	var out []store.Event
 	for len(out) < limit && from <= bound {
 		got, more, err := s.batch(ctx, subj, from, limit-len(out))
@@ -74,7 +74,11 @@ func (s *Store) collect(ctx context.Context, subj string, from uint64, limit int
 			if got[i].ev.Pos > bound {
 				return out, nil
 			}
-			if s.alive(&got[i]) {
+			ok, err := v.kept(ctx, &got[i])
+			if err != nil {
+				return nil, err
+			}
+			if ok {
 				out = append(out, got[i].ev)
 			}
 			from = got[i].ev.Pos + 1
@@ -89,8 +93,9 @@ func (s *Store) collect(ctx context.Context, subj string, from uint64, limit int
 // readDirect is Read on a single-replica stream: one batch request for all agents, or one
 // per listed agent merged by Pos.
 func (s *Store) readDirect(ctx context.Context, agentIDs []string, after uint64, limit int) ([]store.Event, error) {
+	v := s.newView()
 	if len(agentIDs) == 0 {
-		return s.collect(ctx, s.subjPre+">", after+1, limit, ^uint64(0))
+		return s.collect(ctx, v, s.subjPre+">", after+1, limit, ^uint64(0))
 	}
 	// As in Read: only positions up to the last sequence when the read began count.
 	info, err := s.events.Info(ctx)
@@ -99,7 +104,7 @@ func (s *Store) readDirect(ctx context.Context, agentIDs []string, after uint64,
 	}
 	var all []store.Event
 	for _, id := range uniq(agentIDs) {
-		evs, err := s.collect(ctx, s.subject(id), after+1, limit, info.State.LastSeq)
+		evs, err := s.collect(ctx, v, s.subject(id), after+1, limit, info.State.LastSeq)
 		if err != nil {
 			return nil, err
 		}

@@ -194,14 +194,15 @@ func pause(ctx context.Context, conflicts int) error {
 	}
 }
 
-// next returns the first live event at or after stream sequence from on subj (a wildcard for
-// all agents), or nil. Events older than MaxAge on this store's clock are passed over: the
-// server's MaxAge removes them too, but on its own timer, and a read must not return an event
-// retention has already dropped.
-func (s *Store) next(ctx context.Context, subj string, from uint64) (*decoded, error) {
+// next returns the first event retention keeps (see view) at or after stream sequence from on
+// subj (a wildcard for all agents), or nil.
+func (s *Store) next(ctx context.Context, v *view, subj string, from uint64) (*decoded, error) {
 	for {
 		d, err := s.nextStored(ctx, subj, from)
-		if err != nil || d == nil || s.alive(d) {
+		if err != nil || d == nil {
+			return d, err
+		}
+		if ok, err := v.kept(ctx, d); ok || err != nil {
 			return d, err
 		}
 		from = d.ev.Pos + 1
@@ -210,6 +211,41 @@ func (s *Store) next(ctx context.Context, subj string, from uint64) (*decoded, e
 
 // alive reports whether retention by age still keeps d: its age may reach MaxAge, not exceed it.
 func (s *Store) alive(d *decoded) bool { return s.now().UnixNano()-d.at <= s.maxAge }
+
+// view answers, within one call, which stored events retention keeps. By age: events older
+// than MaxAge on this store's clock are dropped, though the server's MaxAge removes them on its
+// own timer a moment later. By count: the stream keeps store.ExactGapDrops+1 events per agent
+// beyond MaxEvents, so Gaps can still name where a reader's loss starts; reads keep only an
+// agent's newest MaxEvents, judged against its newest Seq, looked up once per call.
+type view struct {
+	s      *Store
+	newest map[string]uint64
+}
+
+func (s *Store) newView() *view { return &view{s: s, newest: map[string]uint64{}} }
+
+func (v *view) kept(ctx context.Context, d *decoded) (bool, error) {
+	if !v.s.alive(d) {
+		return false, nil
+	}
+	n, ok := v.newest[d.ev.AgentID]
+	if !ok {
+		m, err := v.s.events.GetLastMsgForSubject(ctx, v.s.subject(d.ev.AgentID))
+		switch {
+		case errors.Is(err, jetstream.ErrMsgNotFound):
+			return false, nil // deleted since it was read
+		case err != nil:
+			return false, v.s.wrap(ctx, "read", err)
+		}
+		nd, err := decodeEvent(m)
+		if err != nil {
+			return false, err
+		}
+		n = nd.ev.Seq
+		v.newest[d.ev.AgentID] = n
+	}
+	return d.ev.Seq+uint64(v.s.maxEvents) > n, nil
+}
 
 // nextStored returns the first stored event at or after from on subj, expired or not.
 func (s *Store) nextStored(ctx context.Context, subj string, from uint64) (*decoded, error) {
@@ -246,10 +282,11 @@ func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit
 	if s.direct {
 		return s.readDirect(ctx, agentIDs, after, limit)
 	}
+	v := s.newView()
 	var out []store.Event
 	if len(agentIDs) == 0 {
 		for cursor := after; len(out) < limit; {
-			d, err := s.next(ctx, s.subjPre+">", cursor+1)
+			d, err := s.next(ctx, v, s.subjPre+">", cursor+1)
 			if err != nil || d == nil {
 				return out, err
 			}
@@ -271,7 +308,7 @@ func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit
 	heads := make([]*decoded, 0, len(ids))
 	subjs := make([]string, 0, len(ids))
 	for _, id := range ids {
-		d, err := s.next(ctx, s.subject(id), after+1)
+		d, err := s.next(ctx, v, s.subject(id), after+1)
 		if err != nil {
 			return nil, err
 		}
@@ -290,7 +327,7 @@ func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit
 		if len(out) == limit {
 			break
 		}
-		d, err := s.next(ctx, subjs[i], heads[i].ev.Pos+1)
+		d, err := s.next(ctx, v, subjs[i], heads[i].ev.Pos+1)
 		if err != nil {
 			return nil, err
 		}

@@ -45,49 +45,75 @@ func (s *Store) Gaps(ctx context.Context, agentIDs []string, after uint64) ([]st
 }
 
 func (s *Store) gap(ctx context.Context, agentID string, after uint64) (store.Gap, bool, error) {
+	subj := s.subject(agentID)
 	var lastSeq, lastPos, first uint64 // the newest dropped event and the agent's Seq 1
-	d, err := s.next(ctx, s.subject(agentID), 1)
+	newest, err := s.events.GetLastMsgForSubject(ctx, subj)
 	switch {
-	case err != nil:
-		return store.Gap{}, false, err
-	case d != nil:
-		lastSeq, lastPos, first = d.ev.Seq-1, d.prev, d.first
-	default:
-		// Nothing live: the newest stored event, expired but not yet removed, or else the
-		// checkpoint, says what was dropped.
-		m, err := s.events.GetLastMsgForSubject(ctx, s.subject(agentID))
-		if err == nil {
-			nd, err := decodeEvent(m)
-			if err != nil {
-				return store.Gap{}, false, err
-			}
-			lastSeq, lastPos, first = nd.ev.Seq, nd.ev.Pos, nd.first
-			break
-		}
-		if !errors.Is(err, jetstream.ErrMsgNotFound) {
-			return store.Gap{}, false, s.wrap(ctx, "gaps", err)
-		}
+	case errors.Is(err, jetstream.ErrMsgNotFound):
+		// Nothing stored: the checkpoint says what the server removed.
 		cp, err := s.checkpoint(ctx, agentID)
 		if err != nil {
 			return store.Gap{}, false, err
 		}
 		lastSeq, lastPos, first = cp.Seq, cp.Pos, cp.First
+	case err != nil:
+		return store.Gap{}, false, s.wrap(ctx, "gaps", err)
+	default:
+		nd, err := decodeEvent(newest)
+		if err != nil {
+			return store.Gap{}, false, err
+		}
+		d, err := s.firstKept(ctx, subj, nd)
+		if err != nil {
+			return store.Gap{}, false, err
+		}
+		if d != nil {
+			lastSeq, lastPos, first = d.ev.Seq-1, d.prev, d.first
+		} else { // every stored event is dropped
+			lastSeq, lastPos, first = nd.ev.Seq, nd.ev.Pos, nd.first
+		}
 	}
 	if lastSeq == 0 || lastPos <= after {
 		return store.Gap{}, false, nil
 	}
 	g := store.Gap{AgentID: agentID, ToSeq: lastSeq}
-	switch d, err := s.nextStored(ctx, s.subject(agentID), after+1); {
+	switch d, err := s.nextStored(ctx, subj, after+1); {
 	case err != nil:
 		return store.Gap{}, false, err
 	case d != nil && d.ev.Seq <= lastSeq && (d.ev.Seq == 1 || d.prev <= after):
-		// The first event after the cursor is still stored, though dropped (expired, not
-		// yet removed by the server), and nothing before it was after the cursor.
+		// The first event after the cursor is still stored, though dropped (beyond MaxEvents,
+		// or expired but not yet removed), and nothing before it was after the cursor.
 		g.FromSeq = d.ev.Seq
 	case after < first:
 		g.FromSeq = 1
 	}
 	return g, true, nil
+}
+
+// firstKept returns the agent's oldest event that retention keeps, or nil; newest is its
+// newest stored event. The events past MaxEvents are skipped by a binary search over stream
+// positions (Seq grows with Pos within a subject), the expired ones after them one by one.
+func (s *Store) firstKept(ctx context.Context, subj string, newest decoded) (*decoded, error) {
+	want := uint64(1) // the oldest Seq that count retention keeps
+	if newest.ev.Seq > uint64(s.maxEvents) {
+		want = newest.ev.Seq - uint64(s.maxEvents) + 1
+	}
+	lo, hi := uint64(1), newest.ev.Pos // the smallest p whose next stored event has Seq >= want
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		d, err := s.nextStored(ctx, subj, mid)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil && d.ev.Seq >= want {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	v := s.newView()
+	v.newest[newest.ev.AgentID] = newest.ev.Seq
+	return s.next(ctx, v, subj, lo)
 }
 
 // agentIDs lists every agent with a checkpoint or a retained event.

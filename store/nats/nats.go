@@ -63,14 +63,15 @@ var prefixRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
 // Store is the JetStream backend. Open it with Open.
 type Store struct {
-	js       jetstream.JetStream
-	events   jetstream.Stream
-	agents   jetstream.KeyValue
-	sessions jetstream.KeyValue
-	leases   jetstream.KeyValue
-	requests jetstream.KeyValue
-	now      func() time.Time
-	maxAge   int64 // retention by age, ns
+	js        jetstream.JetStream
+	events    jetstream.Stream
+	agents    jetstream.KeyValue
+	sessions  jetstream.KeyValue
+	leases    jetstream.KeyValue
+	requests  jetstream.KeyValue
+	now       func() time.Time
+	maxAge    int64 // retention by age, ns
+	maxEvents int   // retention by count
 
 	stream  string // events stream name
 	direct  bool   // the stream has one replica: reads use batched direct gets
@@ -111,7 +112,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	ret := opts.Retention.WithDefaults()
 	s := &Store{
 		js: js, now: opts.Now, stream: p + "_EVENTS", subjPre: p + ".ev.",
-		closedCh: make(chan struct{}), heads: map[string]*agentHead{}, maxAge: int64(ret.MaxAge),
+		closedCh: make(chan struct{}), heads: map[string]*agentHead{}, maxAge: int64(ret.MaxAge), maxEvents: ret.MaxEvents,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -122,10 +123,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		Subjects:          []string{s.subjPre + ">"},
 		Retention:         jetstream.LimitsPolicy,
 		Discard:           jetstream.DiscardOld,
-		MaxMsgsPerSubject: int64(ret.MaxEvents),
-		MaxAge:            ret.MaxAge,
-		Storage:           opts.Storage,
-		Replicas:          replicas,
+		MaxMsgsPerSubject: int64(ret.MaxEvents) + store.ExactGapDrops + 1, // see view
+
+		MaxAge:   ret.MaxAge,
+		Storage:  opts.Storage,
+		Replicas: replicas,
 		// Direct gets are answered by any replica, and a follower may lag: they are used
 		// only when there is no follower (see read.go).
 		AllowDirect: replicas == 1,
@@ -253,4 +255,3 @@ func isWrongLastSeq(err error) bool {
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{store.ErrInvalidArgument}, args...)...)
 }
-

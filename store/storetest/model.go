@@ -13,10 +13,6 @@ import (
 // ModelOptions tune RunModel.
 type ModelOptions struct {
 	Seeds, Steps int // random runs and operations per run (default 6 and 300)
-	// ExactGapsWithin, when set, says how many dropped events after a cursor the backend still
-	// names FromSeq exactly for (beyond the suite's rule: exact when the cursor predates the
-	// agent's first event), given the run's MaxEvents.
-	ExactGapsWithin func(maxEvents int) int
 	// AfterStep, when set, runs after every operation, e.g. to check a backend's internals.
 	AfterStep func(t *testing.T, s store.Store, step int)
 }
@@ -91,9 +87,9 @@ func (m *model) read(ids []string, after uint64, limit int, pos map[uint64]uint6
 }
 
 // gaps returns the exact gaps and, per gap, whether the backend must name FromSeq exactly:
-// when the cursor predates the agent's first event, or when at most exactWithin dropped events
-// lie after the cursor.
-func (m *model) gaps(ids []string, after uint64, exactWithin int, pos map[uint64]uint64) ([]store.Gap, []bool) {
+// when the cursor predates the agent's first event, or when at most store.ExactGapDrops
+// dropped events lie after the cursor.
+func (m *model) gaps(ids []string, after uint64, pos map[uint64]uint64) ([]store.Gap, []bool) {
 	var gaps []store.Gap
 	var exact []bool
 	for _, id := range m.set(ids) {
@@ -107,7 +103,7 @@ func (m *model) gaps(ids []string, after uint64, exactWithin int, pos map[uint64
 		}
 		i := slices.IndexFunc(a.evs[:n], func(e store.Event) bool { return pos[e.Pos] > after })
 		gaps = append(gaps, store.Gap{AgentID: id, FromSeq: a.evs[i].Seq, ToSeq: uint64(n)})
-		exact = append(exact, after < pos[a.evs[0].Pos] || n-i < exactWithin)
+		exact = append(exact, after < pos[a.evs[0].Pos] || n-i <= store.ExactGapDrops)
 	}
 	return gaps, exact
 }
@@ -141,10 +137,6 @@ func runModel(t *testing.T, newStore NewStoreFunc, o ModelOptions, seed uint64) 
 	clock := NewClock()
 	m := &model{maxEvents: maxEvents, maxAge: maxAge, now: clock.Now(), agents: map[string]*modelAgent{}}
 	s, c := open(t, newStore, Options{Retention: store.Retention{MaxEvents: maxEvents, MaxAge: maxAge}, Now: clock.Now}), ctx(t)
-	exactWithin := 0
-	if o.ExactGapsWithin != nil {
-		exactWithin = o.ExactGapsWithin(maxEvents)
-	}
 	nAgents := 3 + rng.IntN(45) // above 32 a set read may take another path in a backend
 	agentID := func() string { return fmt.Sprint(1000 + rng.IntN(nAgents)) }
 	someAgents := func() []string {
@@ -204,7 +196,7 @@ func runModel(t *testing.T, newStore NewStoreFunc, o ModelOptions, seed uint64) 
 			if err != nil {
 				t.Fatalf("step %d: Gaps: %v", step, err)
 			}
-			want, exact := m.gaps(ids, after, exactWithin, pos)
+			want, exact := m.gaps(ids, after, pos)
 			ok := len(got) == len(want)
 			for i := 0; ok && i < len(got); i++ {
 				ok = got[i].AgentID == want[i].AgentID && got[i].ToSeq == want[i].ToSeq &&
