@@ -40,7 +40,11 @@ export declare type CallInnerSkillRequest = Message<"ccgw.v1.CallInnerSkillReque
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
    * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-   * request places a call.
+   * request places a call. Any replica of the bridge recognises the id. If
+   * the replica that ran the first request stopped before recording its
+   * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+   * TTL after that replica died): the call may have been placed, and it is
+   * never placed again under this id.
    *
    * @generated from field: string request_id = 3;
    */
@@ -258,7 +262,12 @@ export declare type TransferSessionRequest = Message<"ccgw.v1.TransferSessionReq
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+   * replica of the bridge recognises the id. If the replica that ran the
+   * first request stopped before recording its result, a retry gets UNKNOWN
+   * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+   * died): the transfer may have been sent, and it is never sent again under
+   * this id.
    *
    * @generated from field: string request_id = 9;
    */

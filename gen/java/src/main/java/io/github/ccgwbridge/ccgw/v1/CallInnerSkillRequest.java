@@ -130,7 +130,11 @@ private static final long serialVersionUID = 0L;
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
    * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-   * request places a call.
+   * request places a call. Any replica of the bridge recognises the id. If
+   * the replica that ran the first request stopped before recording its
+   * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+   * TTL after that replica died): the call may have been placed, and it is
+   * never placed again under this id.
    * </pre>
    *
    * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -157,7 +161,11 @@ private static final long serialVersionUID = 0L;
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
    * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-   * request places a call.
+   * request places a call. Any replica of the bridge recognises the id. If
+   * the replica that ran the first request stopped before recording its
+   * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+   * TTL after that replica died): the call may have been placed, and it is
+   * never placed again under this id.
    * </pre>
    *
    * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -725,7 +733,11 @@ private static final long serialVersionUID = 0L;
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
      * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-     * request places a call.
+     * request places a call. Any replica of the bridge recognises the id. If
+     * the replica that ran the first request stopped before recording its
+     * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+     * TTL after that replica died): the call may have been placed, and it is
+     * never placed again under this id.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -751,7 +763,11 @@ private static final long serialVersionUID = 0L;
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
      * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-     * request places a call.
+     * request places a call. Any replica of the bridge recognises the id. If
+     * the replica that ran the first request stopped before recording its
+     * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+     * TTL after that replica died): the call may have been placed, and it is
+     * never placed again under this id.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -778,7 +794,11 @@ private static final long serialVersionUID = 0L;
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
      * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-     * request places a call.
+     * request places a call. Any replica of the bridge recognises the id. If
+     * the replica that ran the first request stopped before recording its
+     * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+     * TTL after that replica died): the call may have been placed, and it is
+     * never placed again under this id.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -801,7 +821,11 @@ private static final long serialVersionUID = 0L;
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
      * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-     * request places a call.
+     * request places a call. Any replica of the bridge recognises the id. If
+     * the replica that ran the first request stopped before recording its
+     * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+     * TTL after that replica died): the call may have been placed, and it is
+     * never placed again under this id.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -821,7 +845,11 @@ private static final long serialVersionUID = 0L;
      * instead of placing another call, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
      * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-     * request places a call.
+     * request places a call. Any replica of the bridge recognises the id. If
+     * the replica that ran the first request stopped before recording its
+     * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+     * TTL after that replica died): the call may have been placed, and it is
+     * never placed again under this id.
      * </pre>
      *
      * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>

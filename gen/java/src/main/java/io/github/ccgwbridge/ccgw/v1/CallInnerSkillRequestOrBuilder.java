@@ -51,7 +51,11 @@ public interface CallInnerSkillRequestOrBuilder extends
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
    * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-   * request places a call.
+   * request places a call. Any replica of the bridge recognises the id. If
+   * the replica that ran the first request stopped before recording its
+   * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+   * TTL after that replica died): the call may have been placed, and it is
+   * never placed again under this id.
    * </pre>
    *
    * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>
@@ -66,7 +70,11 @@ public interface CallInnerSkillRequestOrBuilder extends
    * instead of placing another call, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
    * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection, every
-   * request places a call.
+   * request places a call. Any replica of the bridge recognises the id. If
+   * the replica that ran the first request stopped before recording its
+   * result, a retry gets UNKNOWN with reason OUTCOME_UNKNOWN (about one lease
+   * TTL after that replica died): the call may have been placed, and it is
+   * never placed again under this id.
    * </pre>
    *
    * <code>string request_id = 3 [(.buf.validate.field) = { ... }</code>

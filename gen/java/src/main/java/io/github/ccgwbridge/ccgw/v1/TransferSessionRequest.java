@@ -467,7 +467,12 @@ private static final long serialVersionUID = 0L;
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+   * replica of the bridge recognises the id. If the replica that ran the
+   * first request stopped before recording its result, a retry gets UNKNOWN
+   * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+   * died): the transfer may have been sent, and it is never sent again under
+   * this id.
    * </pre>
    *
    * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -493,7 +498,12 @@ private static final long serialVersionUID = 0L;
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+   * replica of the bridge recognises the id. If the replica that ran the
+   * first request stopped before recording its result, a retry gets UNKNOWN
+   * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+   * died): the transfer may have been sent, and it is never sent again under
+   * this id.
    * </pre>
    *
    * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2120,7 +2130,12 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+     * replica of the bridge recognises the id. If the replica that ran the
+     * first request stopped before recording its result, a retry gets UNKNOWN
+     * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+     * died): the transfer may have been sent, and it is never sent again under
+     * this id.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2145,7 +2160,12 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+     * replica of the bridge recognises the id. If the replica that ran the
+     * first request stopped before recording its result, a retry gets UNKNOWN
+     * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+     * died): the transfer may have been sent, and it is never sent again under
+     * this id.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2171,7 +2191,12 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+     * replica of the bridge recognises the id. If the replica that ran the
+     * first request stopped before recording its result, a retry gets UNKNOWN
+     * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+     * died): the transfer may have been sent, and it is never sent again under
+     * this id.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2193,7 +2218,12 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+     * replica of the bridge recognises the id. If the replica that ran the
+     * first request stopped before recording its result, a retry gets UNKNOWN
+     * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+     * died): the transfer may have been sent, and it is never sent again under
+     * this id.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -2212,7 +2242,12 @@ private static final long serialVersionUID = 0L;
      * agent_id and request_id as an earlier one returns the earlier result
      * instead of transferring again, for as long as the bridge remembers it
      * (a server setting). Reusing a request_id for a different request gives
-     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+     * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+     * replica of the bridge recognises the id. If the replica that ran the
+     * first request stopped before recording its result, a retry gets UNKNOWN
+     * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+     * died): the transfer may have been sent, and it is never sent again under
+     * this id.
      * </pre>
      *
      * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>

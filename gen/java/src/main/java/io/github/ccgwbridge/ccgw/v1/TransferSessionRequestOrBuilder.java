@@ -209,7 +209,12 @@ public interface TransferSessionRequestOrBuilder extends
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+   * replica of the bridge recognises the id. If the replica that ran the
+   * first request stopped before recording its result, a retry gets UNKNOWN
+   * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+   * died): the transfer may have been sent, and it is never sent again under
+   * this id.
    * </pre>
    *
    * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
@@ -223,7 +228,12 @@ public interface TransferSessionRequestOrBuilder extends
    * agent_id and request_id as an earlier one returns the earlier result
    * instead of transferring again, for as long as the bridge remembers it
    * (a server setting). Reusing a request_id for a different request gives
-   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection.
+   * INVALID_ARGUMENT (reason REQUEST_ID_REUSED). Empty: no protection. Any
+   * replica of the bridge recognises the id. If the replica that ran the
+   * first request stopped before recording its result, a retry gets UNKNOWN
+   * with reason OUTCOME_UNKNOWN (about one lease TTL after that replica
+   * died): the transfer may have been sent, and it is never sent again under
+   * this id.
    * </pre>
    *
    * <code>string request_id = 9 [(.buf.validate.field) = { ... }</code>
