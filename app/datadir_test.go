@@ -1,6 +1,9 @@
 package app_test
 
 import (
+	"context"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,4 +63,33 @@ func TestDataDirSurvivesRestart(t *testing.T) {
 	if err != nil || got.GetSession().GetAgentId() != "1001" {
 		t.Fatalf("stored session after a restart: %v, %v", got, err)
 	}
+}
+
+// TestDataDirRefusesASecondProcess: a second bridge on a data directory in use does not start
+// (two embedded JetStream servers on one set of files would number the event log each on its
+// own, and clients resuming from a cursor would skip events); once the first has shut down,
+// the directory is free again.
+func TestDataDirRefusesASecondProcess(t *testing.T) {
+	dir := t.TempDir()
+	var cfg app.Config
+	if err := cfg.Parse("test", []string{"-grpc-listen=127.0.0.1:0", "-http-listen=127.0.0.1:0", "-sim-listen=127.0.0.1:0",
+		"-data-dir=" + dir}, func(string) (string, bool) { return "", false }); err != nil {
+		t.Fatal(err)
+	}
+	first := startBridge(t, func(c *app.Config) { c.DataDir = dir })
+	second, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err == nil {
+		second.Shutdown()
+		t.Fatal("a second bridge started on a data directory in use")
+	}
+	if !strings.Contains(err.Error(), "in use by another ccgw-bridge process") {
+		t.Fatalf("second bridge on a data directory in use: %v", err)
+	}
+	_ = first.conn.Close()
+	first.app.Shutdown()
+	third, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("after the first bridge shut down: %v", err)
+	}
+	third.Shutdown()
 }

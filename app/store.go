@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -26,6 +27,7 @@ type openedStore struct {
 	desc string // for the health details: which store, never a secret
 	nc   *natsgo.Conn
 	srv  *server.Server
+	lock *os.File // held on -data-dir while the embedded server may touch its files
 }
 
 // close closes the store, then its connection, then the embedded server (which flushes its
@@ -40,6 +42,9 @@ func (o *openedStore) close() {
 	if o.srv != nil {
 		o.srv.Shutdown()
 		o.srv.WaitForShutdown()
+	}
+	if o.lock != nil {
+		_ = o.lock.Close() // releases the lock, after the server has let go of the files
 	}
 }
 
@@ -67,6 +72,12 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (_ *openedStor
 		}
 		o.desc = fmt.Sprintf("nats (external %s, %d replicas, prefix %s)", redactNATSURLs(cfg.NATSURL), replicas, cfg.NATSPrefix)
 	case cfg.DataDir != "":
+		if err = os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("-data-dir: %w", err)
+		}
+		if o.lock, err = lockDataDir(cfg.DataDir); err != nil {
+			return nil, err
+		}
 		if o.srv, o.nc, err = embedNATS(cfg.DataDir); err != nil {
 			return nil, err
 		}

@@ -58,7 +58,7 @@ func bridgeArgs(t *testing.T, simURL, keyFile string, natsURLs []string) []strin
 	t.Helper()
 	return []string{
 		"-grpc-listen", "127.0.0.1:0", "-http-listen", "127.0.0.1:0",
-		"-gateway-url", simURL,
+		"-gateway-url", simURL, "-insecure-no-auth", // the test talks plaintext gRPC on loopback
 		"-nats-url", strings.Join(natsURLs, ","), "-nats-stream-replicas", "3",
 		"-lease-ttl", leaseTTL.String(), "-takeover-interval", "500ms",
 		"-password-verifier-key-file", keyFile,
