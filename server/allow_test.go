@@ -41,3 +41,22 @@ func TestMethodNotAllowedSaysAllow(t *testing.T) {
 		t.Fatalf("HTTP %d, Allow %q; want 405 with Allow: DELETE, GET, PUT", rec.Code, rec.Header().Get("Allow"))
 	}
 }
+
+// The REST guard answers a method the path does not bind with 405 before its body rules (a
+// body-less POST to a GET route is not "415 not JSON"), and passes nothing on.
+func TestGuardAnswers405BeforeBodyRules(t *testing.T) {
+	guard := restGuard(Limits{MaxBodyBytes: 1 << 10}, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		t.Errorf("%s %s was passed on", r.Method, r.URL.Path)
+	}))
+	for _, tc := range []struct{ method, path, allow string }{
+		{http.MethodPost, "/v1/agents/101/session", "DELETE, GET, PUT"},
+		{http.MethodPut, "/v1/sessions", "GET"},
+		{http.MethodGet, "/v1/agents/101/voice:callInnerSkill", "POST"},
+	} {
+		rec := httptest.NewRecorder()
+		guard.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != tc.allow {
+			t.Errorf("%s %s: HTTP %d, Allow %q; want 405, Allow %q", tc.method, tc.path, rec.Code, rec.Header().Get("Allow"), tc.allow)
+		}
+	}
+}

@@ -46,6 +46,14 @@ func restGuard(l Limits, next http.Handler) http.Handler {
 			writeHTTPError(w, http.StatusForbidden, errOriginNotAllowed)
 			return
 		}
+		// A method the path does not bind is a 405 whatever its body: checked before the body
+		// rules, which would otherwise answer 415 for, say, a body-less POST to a GET route.
+		// A path the contract does not know falls through to the body rules and then a 404.
+		if allow := allowedMethods(r.URL.Path); len(allow) > 0 && r.Method != http.MethodOptions && !slices.Contains(allow, r.Method) {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeHTTPError(w, http.StatusMethodNotAllowed, ruleMethodNotAllowed.status(nil))
+			return
+		}
 		if hasBody(r) {
 			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 				writeHTTPError(w, http.StatusUnsupportedMediaType, errNotJSON)
