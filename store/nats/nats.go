@@ -117,7 +117,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.events, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	streamCfg := jetstream.StreamConfig{
 		Name:              s.stream,
 		Description:       "ccgw-bridge agent events, one subject per agent",
 		Subjects:          []string{s.subjPre + ">"},
@@ -131,7 +131,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		// Direct gets are answered by any replica, and a follower may lag: they are used
 		// only when there is no follower (see read.go).
 		AllowDirect: replicas == 1,
-	})
+	}
+	s.events, err = untilPlaced(ctx, timeout, func(ctx context.Context) (jetstream.Stream, error) { return js.CreateOrUpdateStream(ctx, streamCfg) })
 	if err != nil {
 		return nil, fmt.Errorf("store/nats: events stream %s: %w", s.stream, err)
 	}
@@ -148,7 +149,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			// on this store's clock, is what the API answers by.
 			cfg.LimitMarkerTTL = time.Second
 		}
-		if *b.kv, err = js.CreateOrUpdateKeyValue(ctx, cfg); err != nil {
+		if *b.kv, err = untilPlaced(ctx, timeout, func(ctx context.Context) (jetstream.KeyValue, error) { return js.CreateOrUpdateKeyValue(ctx, cfg) }); err != nil {
 			return nil, fmt.Errorf("store/nats: bucket %s: %w", cfg.Bucket, err)
 		}
 		if *b.kv, err = leaderReads(ctx, js, cfg.Bucket); err != nil {
