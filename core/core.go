@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -182,10 +184,7 @@ func (c *Core) Close() {
 		return
 	}
 	c.closed = true
-	ps := make([]*poller, 0, len(c.pollers))
-	for _, p := range c.pollers {
-		ps = append(ps, p)
-	}
+	ps := slices.Collect(maps.Values(c.pollers))
 	c.mu.Unlock()
 	c.stopSweep()
 	// Polls in flight are answered within the gateway's long-poll wait: waiting for them loses
@@ -221,10 +220,7 @@ func (c *Core) Close() {
 func (c *Core) Drain() {
 	c.mu.Lock()
 	c.draining = true
-	ps := make([]*poller, 0, len(c.pollers))
-	for _, p := range c.pollers {
-		ps = append(ps, p)
-	}
+	ps := slices.Collect(maps.Values(c.pollers))
 	c.mu.Unlock()
 	c.stopSweep()
 	for _, p := range ps {
