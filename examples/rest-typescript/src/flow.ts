@@ -35,6 +35,9 @@ class EventStream {
   readonly events: AgentEvent[] = [];
   private readonly abort = new AbortController();
   private waiters: (() => void)[] = [];
+  private started!: () => void;
+  /** Resolves with the first message (the snapshot): from then on nothing new is missed. */
+  readonly ready = new Promise<void>((resolve) => (this.started = resolve));
   readonly done: Promise<void>;
 
   constructor(query: { resumeAfter?: string }) {
@@ -60,6 +63,7 @@ class EventStream {
         buffered = buffered.slice(nl + 1);
         check(line.error === undefined, `stream failed: ${JSON.stringify(line.error)}`);
         if (line.result?.event) this.events.push(line.result.event);
+        this.started();
         this.waiters.forEach((wake) => wake());
         this.waiters = [];
       }
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
   await signIn("1001");
   await signIn("1002");
   const stream = new EventStream({});
+  await stream.ready; // a live stream starts after its snapshot: call only once it is there
 
   // 2. 1001 calls skill queue 1 (1002 is its idle agent) and waits for the outcome.
   const call = await bridge.POST("/v1/agents/{agentId}/voice:callInnerSkill", {
