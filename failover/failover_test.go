@@ -168,8 +168,8 @@ func TestFailover(t *testing.T) {
 		nc.Kill(1)
 		time.Sleep(8 * time.Second)
 		c.agentsMoved, c.takeover = takeover(f.adoptedBetween(t0, time.Now()), t0)
-		nc.Start(1)
-		nc.WaitReady(1)
+		nc.Start(t, 1)
+		nc.WaitReady(t, 1)
 		time.Sleep(2 * time.Second)
 		c.note = "(agents moved only if a replica could not renew its leases while NATS elected new leaders)"
 	})

@@ -68,11 +68,21 @@ type bridgeLauncher struct {
 	bin    string   // child mode: the ccgw-bridge executable
 	env    []string // child mode: extra environment (the smoke test's self-exec switch)
 	logDir string
+	stores *stores
 }
 
-func (l *bridgeLauncher) start(ctx context.Context, name, gatewayURL string, extra ...string) (bridge, error) {
+// start starts a bridge called name (its log file, its data directory or stream prefix) with
+// its state on store.
+func (l *bridgeLauncher) start(ctx context.Context, name, store, gatewayURL string, extra ...string) (bridge, error) {
+	if store != storeMemory {
+		name += "-" + store
+	}
+	storeFlags, err := l.stores.flags(store, name)
+	if err != nil {
+		return nil, err
+	}
 	logPath := filepath.Join(l.logDir, name+".log")
-	flags := append(slices.Clone(extra), l.flags...)
+	flags := slices.Concat(storeFlags, extra, l.flags)
 	if l.inproc {
 		return startInProcess(ctx, append(bridgeArgs(gatewayURL, "127.0.0.1:0", "127.0.0.1:0"), flags...), logPath)
 	}

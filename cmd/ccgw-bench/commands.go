@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
+	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 
@@ -34,8 +36,8 @@ type cmdResult struct {
 
 	// CPU seconds each process spent over the windows (warm-ups included) and the calls that
 	// completed in that time, for the CPU cost of one call; a negative figure is not known.
-	allOps                      int
-	cpuBench, cpuSim, cpuBridge float64
+	allOps                               int
+	cpuBench, cpuSim, cpuBridge, cpuNATS float64
 }
 
 // cpuPerCall is a process's CPU microseconds per completed call.
@@ -63,16 +65,13 @@ func (r cmdResult) throughput() float64 {
 // any real client must to keep its session alive; each call's Inside_Call_Fail event is
 // therefore collected on both paths.
 func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmdResult, error) {
-	maxConc := 0
-	for _, c := range o.concurrency {
-		maxConc = max(maxConc, c)
-	}
-	sim, err := startSimChild(ctx, o.simEnv, maxConc, 0)
+	maxConc := slices.Max(o.concurrency)
+	sim, err := startSimChild(ctx, o.simEnv, maxConc, 0, len(o.stores), o.gatewayWait)
 	if err != nil {
 		return nil, err
 	}
 	defer sim.close()
-	br, err := launch.start(ctx, "commands-bridge", sim.url)
+	br, err := launch.start(ctx, "commands-bridge", o.stores[0], sim.url)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +98,7 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 		return nil, err
 	}
 	defer conn.Close()
-	bridgeIDs := ids(bridgeCallerBase, maxConc)
+	bridgeIDs := ids(callerBase(0), maxConc)
 	if err := signInBridge(ctx, ccgwv1.NewAgentSessionServiceClient(conn), bridgeIDs, 8); err != nil {
 		return nil, err
 	}
@@ -110,15 +109,27 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 		return nil, err
 	}
 	defer ap.close()
+	others, err := startStorePaths(ctx, o, launch, sim.url, maxConc)
+	defer func() {
+		for _, sp := range others {
+			sp.close()
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
 	hc := restClient(2 * maxConc)
 	defer hc.CloseIdleConnections()
 	restBase := "http://" + br.HTTPAddr()
 
-	paths := []struct {
+	type path struct {
 		name string
+		pid  int   // the bridge's process
+		nats []int // the NATS processes behind it
 		op   func(worker int) func(context.Context) error
-	}{
-		{"direct", func(w int) func(context.Context) error {
+	}
+	paths := []path{
+		{"direct", 0, nil, func(w int) func(context.Context) error {
 			s := direct[w]
 			return func(ctx context.Context) error {
 				id, err := s.CallInnerSkill(ctx, queueNobody)
@@ -128,19 +139,10 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 				return err
 			}
 		}},
-		{"grpc", func(w int) func(context.Context) error {
-			req := &ccgwv1.CallInnerSkillRequest{AgentId: bridgeIDs[w], SkillId: queueNobody}
-			return func(ctx context.Context) error {
-				res, err := calls.CallInnerSkill(ctx, req)
-				if err == nil && res.GetCallId() == "" {
-					err = errors.New("no call id")
-				}
-				return err
-			}
-		}},
+		{"grpc", br.PID(), launch.stores.natsPIDs(o.stores[0]), callOp(calls, bridgeIDs)},
 		// The grpc path through a bridge that authenticates (a bearer JWT, verified every call)
 		// and authorizes (a policy) each call: the difference to grpc is their cost.
-		{"grpc-auth", func(w int) func(context.Context) error {
+		{"grpc-auth", ap.pid, nil, func(w int) func(context.Context) error {
 			req := &ccgwv1.CallInnerSkillRequest{AgentId: ap.ids[w], SkillId: queueNobody}
 			return func(ctx context.Context) error {
 				res, err := ap.calls.CallInnerSkill(metadata.NewOutgoingContext(ctx, ap.md), req)
@@ -152,7 +154,7 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 		}},
 		// The floor of any bridge path: one gRPC round trip through the same server and
 		// interceptors, with no gateway call behind it.
-		{"grpc-health", func(int) func(context.Context) error {
+		{"grpc-health", br.PID(), nil, func(int) func(context.Context) error {
 			req := &healthpb.HealthCheckRequest{}
 			return func(ctx context.Context) error {
 				res, err := health.Check(ctx, req)
@@ -162,11 +164,22 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 				return err
 			}
 		}},
-		{"rest", func(w int) func(context.Context) error {
+		{"rest", br.PID(), launch.stores.natsPIDs(o.stores[0]), func(w int) func(context.Context) error {
 			url := restBase + "/v1/agents/" + bridgeIDs[w] + "/voice:callInnerSkill"
 			body := []byte(`{"skillId":"` + strconv.FormatInt(queueNobody, 10) + `"}`)
 			return func(ctx context.Context) error { return restCall(ctx, hc, url, body) }
 		}},
+	}
+	// The grpc path through a bridge on each further store: the difference to grpc is what
+	// the store costs a command.
+	for _, sp := range others {
+		paths = append(paths, path{"grpc@" + sp.store, sp.br.PID(), launch.stores.natsPIDs(sp.store), callOp(sp.calls, sp.ids)})
+	}
+	measured := func(name string) bool {
+		if store, ok := strings.CutPrefix(name, "grpc@"); ok {
+			return slices.Contains(o.paths, "grpc") && slices.Contains(o.stores, store)
+		}
+		return slices.Contains(o.paths, name)
 	}
 	// Paths take turns in short windows (-rounds of them), so a change in the machine's load
 	// during the run (it is shared) falls on every path alike instead of on whichever ran then.
@@ -177,23 +190,19 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 		var order []string
 		for round := range o.rounds {
 			for _, p := range paths {
-				if !slices.Contains(o.paths, p.name) {
+				if !measured(p.name) {
 					continue
 				}
 				workers := make([]func(context.Context) error, c)
 				for w := range workers {
 					workers[w] = p.op(w)
 				}
-				pid := br.PID()
-				if p.name == "grpc-auth" {
-					pid = ap.pid // its own bridge
-				}
-				before := sampleCPU(sim.pid(), pid)
+				before := sampleCPU(sim.pid(), p.pid, p.nats...)
 				r, err := closedLoop(ctx, workers, o.warmup, window, o.maxOps)
 				if err != nil {
 					return out, fmt.Errorf("%s at concurrency %d: %w", p.name, c, err)
 				}
-				r.cpuBench, r.cpuSim, r.cpuBridge = sampleCPU(sim.pid(), pid).since(before)
+				r.cpuBench, r.cpuSim, r.cpuBridge, r.cpuNATS = sampleCPU(sim.pid(), p.pid, p.nats...).since(before)
 				acc := byPath[p.name]
 				if acc == nil {
 					acc = &cmdResult{Path: p.name, Concurrency: c}
@@ -209,6 +218,60 @@ func runCommands(ctx context.Context, o *options, launch *bridgeLauncher) ([]cmd
 		}
 		for _, name := range order {
 			out = append(out, *byPath[name])
+		}
+	}
+	return out, nil
+}
+
+// callOp is the grpc path's operation for worker w: an internal call by agent ids[w].
+func callOp(calls ccgwv1.CallControlServiceClient, ids []string) func(w int) func(context.Context) error {
+	return func(w int) func(context.Context) error {
+		req := &ccgwv1.CallInnerSkillRequest{AgentId: ids[w], SkillId: queueNobody}
+		return func(ctx context.Context) error {
+			res, err := calls.CallInnerSkill(ctx, req)
+			if err == nil && res.GetCallId() == "" {
+				err = errors.New("no call id")
+			}
+			return err
+		}
+	}
+}
+
+// storePath is the bridge of a grpc@<store> path, with its agents signed in.
+type storePath struct {
+	store string
+	br    bridge
+	conn  *grpc.ClientConn
+	calls ccgwv1.CallControlServiceClient
+	ids   []string
+}
+
+func (sp *storePath) close() {
+	_ = sp.conn.Close()
+	sp.br.Close()
+}
+
+// startStorePaths starts a bridge on each store after the first (when the grpc path is
+// measured) and signs in its agents. It returns the bridges started so far with any error.
+func startStorePaths(ctx context.Context, o *options, launch *bridgeLauncher, simURL string, n int) ([]*storePath, error) {
+	if !slices.Contains(o.paths, "grpc") {
+		return nil, nil
+	}
+	var out []*storePath
+	for i, store := range o.stores[1:] {
+		br, err := launch.start(ctx, "commands-bridge", store, simURL)
+		if err != nil {
+			return out, err
+		}
+		conn, err := dialGRPC(br.GRPCAddr())
+		if err != nil {
+			br.Close()
+			return out, err
+		}
+		sp := &storePath{store: store, br: br, conn: conn, calls: ccgwv1.NewCallControlServiceClient(conn), ids: ids(callerBase(i+1), n)}
+		out = append(out, sp)
+		if err := signInBridge(ctx, ccgwv1.NewAgentSessionServiceClient(conn), sp.ids, 8); err != nil {
+			return out, fmt.Errorf("signing in through the %s bridge: %w", store, err)
 		}
 	}
 	return out, nil
@@ -234,7 +297,7 @@ func startAuthPath(ctx context.Context, o *options, launch *bridgeLauncher, simU
 	if err != nil {
 		return ap, err
 	}
-	br, err := launch.start(ctx, "commands-bridge-auth", simURL, flags...)
+	br, err := launch.start(ctx, "commands-bridge-auth", storeMemory, simURL, flags...)
 	if err != nil {
 		return ap, err
 	}
@@ -258,6 +321,7 @@ func (r *cmdResult) add(w cmdResult) {
 	r.cpuBench += w.cpuBench
 	r.cpuSim += w.cpuSim
 	r.cpuBridge += w.cpuBridge
+	r.cpuNATS += w.cpuNATS
 	r.Ops += w.Ops
 	r.Errors += w.Errors
 	r.Elapsed += w.Elapsed

@@ -17,6 +17,7 @@ import (
 // deliveryResult is the latency from PushEvent at the simulator to the receipt of the event,
 // both read from the bench's monotonic clock.
 type deliveryResult struct {
+	Store    string // where the bridge kept its state (the direct path's row: the store measured next)
 	Case     string // what else is going on: subscribers, signed-in agents
 	Path     string // "bridge gRPC stream" or "direct long poll"
 	Subs     int
@@ -239,7 +240,7 @@ func measureBridge(ctx context.Context, sim *simHost, br bridge, agent, caseName
 		}
 	}()
 	waitOrTimeout(ctx, all, 10*time.Second)
-	_, _, bridgeCPU := sampleCPU(0, br.PID()).since(before)
+	_, _, bridgeCPU, _ := sampleCPU(0, br.PID()).since(before)
 	cancel()
 	wg.Wait()
 	lat, got := snd.latencies(recv)
@@ -263,10 +264,10 @@ func logDelivery(r deliveryResult) {
 	logf("delivery %-28s %-18s subs=%-5d p50 %s  p99 %s  (%d/%d receipts)", r.Case, r.Path, r.Subs, ms(r.Lat.P50), ms(r.Lat.P99), r.Received, r.Sent*r.Subs)
 }
 
-// eventAgents signs in the two event agents of a simulator: one through the bridge, one
-// directly (its direct session is returned).
-func eventAgents(ctx context.Context, br bridge, sim *simHost, gc *gatewayclient.Client) (bridgeAgent string, direct *gatewayclient.Session, err error) {
-	bridgeAgent, directAgent := agentID(eventAgentBase, 1), agentID(eventAgentBase, 2)
+// eventAgents signs in the two event agents of the i-th store's measurement: one through the
+// bridge, one directly (its direct session is returned).
+func eventAgents(ctx context.Context, br bridge, gc *gatewayclient.Client, i int) (bridgeAgent string, direct *gatewayclient.Session, err error) {
+	bridgeAgent, directAgent := agentID(eventAgentBase, 2*i+1), agentID(eventAgentBase, 2*i+2)
 	conn, err := dialGRPC(br.GRPCAddr())
 	if err != nil {
 		return "", nil, err
@@ -283,44 +284,58 @@ func eventAgents(ctx context.Context, br bridge, sim *simHost, gc *gatewayclient
 }
 
 // runEvents measures delivery with 1 subscriber and with many subscribers on one agent, and
-// the direct path under the same conditions.
+// the direct path under the same conditions, for a bridge on each store in turn.
 func runEvents(ctx context.Context, o *options, launch *bridgeLauncher) ([]deliveryResult, error) {
-	sim, err := startSim(benchSimConfig(0, 0))
+	sim, err := startSim(benchSimConfig(0, 0, len(o.stores), o.gatewayWait))
 	if err != nil {
 		return nil, err
 	}
 	defer sim.close()
-	br, err := launch.start(ctx, "events-bridge", sim.url)
-	if err != nil {
-		return nil, err
-	}
-	defer br.Close()
 	gc, err := gatewayclient.New(gatewayclient.Config{BaseURL: sim.url})
 	if err != nil {
 		return nil, err
 	}
 	defer gc.Close()
-	agent, direct, err := eventAgents(ctx, br, sim, gc)
+	var out []deliveryResult
+	for i, store := range o.stores {
+		rs, err := eventsOnStore(ctx, o, launch, sim, gc, store, i)
+		out = append(out, rs...)
+		if err != nil {
+			return out, fmt.Errorf("%s store: %w", store, err)
+		}
+	}
+	return out, nil
+}
+
+// eventsOnStore is runEvents for the i-th store. The direct path is measured again before
+// each bridge, so every bridge is compared with a floor taken minutes, not a whole run, apart.
+func eventsOnStore(ctx context.Context, o *options, launch *bridgeLauncher, sim *simHost, gc *gatewayclient.Client, store string, i int) ([]deliveryResult, error) {
+	br, err := launch.start(ctx, "events-bridge", store, sim.url)
+	if err != nil {
+		return nil, err
+	}
+	defer br.Close()
+	agent, direct, err := eventAgents(ctx, br, gc, i)
 	if err != nil {
 		return nil, err
 	}
 	var out []deliveryResult
+	add := func(r deliveryResult, err error) error {
+		if err == nil {
+			r.Store = store
+			out = append(out, r)
+		}
+		return err
+	}
 	one := "1 subscriber"
-	r, err := measureDirect(ctx, sim, direct, one, o.events, o.eventInterval)
-	if err != nil {
+	if err := add(measureDirect(ctx, sim, direct, one, o.events, o.eventInterval)); err != nil {
 		return out, err
 	}
-	out = append(out, r)
-	if r, err = measureBridge(ctx, sim, br, agent, one, 1, o.events, o.eventInterval); err != nil {
+	if err := add(measureBridge(ctx, sim, br, agent, one, 1, o.events, o.eventInterval)); err != nil {
 		return out, err
 	}
-	out = append(out, r)
 	many := fmt.Sprintf("%s subscribers", thousands(o.fanoutSubs))
-	if r, err = measureBridge(ctx, sim, br, agent, many, o.fanoutSubs, o.fanoutEvents, o.fanoutInterval); err != nil {
-		return out, err
-	}
-	out = append(out, r)
-	return out, nil
+	return out, add(measureBridge(ctx, sim, br, agent, many, o.fanoutSubs, o.fanoutEvents, o.fanoutInterval))
 }
 
 // thousands formats n with comma separators.

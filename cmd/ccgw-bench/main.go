@@ -92,7 +92,12 @@ func bench(ctx context.Context, o *options) (*results, error) {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	launch := &bridgeLauncher{inproc: o.bridge == "inproc", flags: o.bridgeFlags, bin: o.bridgeBin, env: o.bridgeEnv, logDir: dir}
+	st, err := startStores(ctx, o, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer st.close()
+	launch := &bridgeLauncher{inproc: o.bridge == "inproc", flags: o.bridgeFlags, bin: o.bridgeBin, env: o.bridgeEnv, logDir: dir, stores: st}
 	if !launch.inproc && launch.bin == "" {
 		logf("building cmd/ccgw-bridge")
 		if launch.bin, err = buildBridge(ctx, dir); err != nil {

@@ -51,7 +51,7 @@ func tiny(t *testing.T, extra ...string) *options {
 	args := append([]string{
 		"-concurrency=1,4", "-rounds=1", "-warmup=50ms", "-duration=150ms",
 		"-events=20", "-event-interval=2ms", "-fanout-subs=5", "-fanout-events=5", "-fanout-interval=5ms",
-		"-scale-agents=3,6", "-idle-window=200ms", "-settle=50ms", "-signin-concurrency=2", "-timeout=60s",
+		"-scale-agents=3,6", "-idle-window=200ms", "-settle=50ms", "-signin-concurrency=2", "-timeout=60s", "-gateway-wait=1s",
 	}, extra...)
 	o, err := parseOptions(args, io.Discard)
 	if err != nil {
@@ -98,7 +98,10 @@ func TestEveryScenarioWithTinySizes(t *testing.T) {
 					t.Errorf("delivery %s %s: %d of %d receipts", d.Case, d.Path, d.Received, d.Sent*d.Subs)
 				}
 			}
-			if s := res.Scale; s == nil || len(s.Levels) != 2 || s.Levels[1].Stats.Pollers < 6 || s.InProcess != (mode == "inproc") ||
+			if len(res.Scale) != 1 {
+				t.Fatalf("got %d scale results, want 1", len(res.Scale))
+			}
+			if s := res.Scale[0]; len(s.Levels) != 2 || s.Levels[1].Stats.Pollers < 6 || s.InProcess != (mode == "inproc") ||
 				s.Floor == nil || s.Floor.Agents != 6 || s.Floor.Stats.RSS <= 0 {
 				t.Errorf("scale result %+v", s)
 			}
@@ -109,6 +112,61 @@ func TestEveryScenarioWithTinySizes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStoresAreComparedInOneRun runs every scenario on all three stores (a 3-node NATS cluster
+// the bench starts itself) and checks that each store got its own measurements and the report
+// compares them.
+func TestStoresAreComparedInOneRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds nats-server and runs a 3-process cluster")
+	}
+	o := tiny(t, "-stores="+strings.Join(allStores, ","), "-timeout=3m")
+	selfExec(t, o)
+	res, err := bench(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, store := range allStores[1:] {
+		for _, c := range o.concurrency {
+			if r, ok := res.command("grpc@"+store, c); !ok || r.Ops == 0 {
+				t.Errorf("no grpc@%s measurement at concurrency %d", store, c)
+			}
+		}
+	}
+	for _, store := range allStores {
+		n := 0
+		for _, d := range res.allDelivery() {
+			if d.Store != store {
+				continue
+			}
+			n++
+			if d.Received != d.Sent*d.Subs {
+				t.Errorf("%s delivery %s %s: %d of %d receipts", store, d.Case, d.Path, d.Received, d.Sent*d.Subs)
+			}
+		}
+		if n != 5 {
+			t.Errorf("%s store: %d delivery measurements, want 5", store, n)
+		}
+		s := res.scale(store)
+		if s == nil || len(s.Levels) != 2 || s.Levels[1].Stats.Pollers < 6 {
+			t.Errorf("%s store: scale %+v", store, s)
+			continue
+		}
+		if wantNATS := store == storeCluster; (len(s.natsPIDs) == 3) != wantNATS || (s.Levels[1].NATS.RSS > 0) != wantNATS {
+			t.Errorf("%s store: NATS processes %v, RSS %v", store, s.natsPIDs, s.Levels[1].NATS.RSS)
+		}
+	}
+	if res.Scale[0].Floor == nil || res.Scale[1].Floor != nil {
+		t.Error("the floor is measured once, with the first store")
+	}
+	md := res.markdown()
+	for _, want := range []string{"### Cost of the store (each against memory", "| Figure | memory | embedded | cluster |",
+		"| grpc@cluster | 4 |", "Command p50, cluster / memory store, concurrency 1", "1 subscriber, embedded store", "bridge + NATS cluster"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
 	}
 }
 
@@ -125,7 +183,7 @@ func TestRunWritesTheReportAndRejectsBadFlags(t *testing.T) {
 	}
 	for _, bad := range [][]string{
 		{"-scenarios=nope"}, {"-concurrency=0"}, {"-scale-agents=10,5"}, {"-bridge=elsewhere"},
-		{"-memprofile=x"}, {"-duration=0s"}, {"extra"},
+		{"-memprofile=x"}, {"-duration=0s"}, {"extra"}, {"-stores=memory,disk"}, {"-stores=memory,memory"}, {"-concurrency=10000"},
 	} {
 		if code := run(bad, io.Discard, io.Discard); code != 2 {
 			t.Errorf("%v: exit %d, want 2", bad, code)

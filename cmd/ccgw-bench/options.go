@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
 )
 
 // options are the bench's flags. The defaults reproduce BENCHMARKS.md.
@@ -20,6 +22,8 @@ type options struct {
 	bridgeFlags []string
 	keepLogs    bool
 	timeout     time.Duration
+	stores      []string // the first serves every command path; each other adds grpc@<store>
+	gatewayWait time.Duration
 
 	// commands
 	paths            []string
@@ -63,7 +67,9 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.bridgeBin, "bridge-bin", "", "ccgw-bridge executable for -bridge=child (default: go build ./cmd/ccgw-bridge into a temporary directory)")
 	extra := fs.String("bridge-flags", "", "extra ccgw-bridge flags, space-separated, appended to the bench's (experiments only: e.g. -log-level=warn)")
 	fs.BoolVar(&o.keepLogs, "keep-logs", false, "keep the bridges' log files (their directory is printed)")
-	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "bound on the whole run; everything is stopped when it passes")
+	fs.DurationVar(&o.timeout, "timeout", 0, "bound on the whole run; everything is stopped when it passes (default 5m per store)")
+	fs.DurationVar(&o.gatewayWait, "gateway-wait", gatewaysim.DefaultPollWait, "the simulator's long-poll wait (the gateway's is 10 s; a bridge's graceful stop waits up to this long for its polls, so the smoke test shortens it)")
+	storeList := fs.String("stores", storeMemory, "where the bridges keep their state, comma-separated: memory, embedded (-data-dir), cluster (a 3-node NATS cluster the bench starts); events and scale run once per store, commands add the path grpc@<store> for each store after the first")
 
 	paths := fs.String("paths", strings.Join(allPaths, ","), "command paths to measure: direct, grpc, grpc-auth (gRPC with a bearer JWT and a policy, on a second bridge), grpc-health, rest")
 	conc := fs.String("concurrency", "1,64", "closed-loop concurrencies of the command round trips")
@@ -101,8 +107,18 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	if o.paths, err = parseList("paths", *paths, allPaths); err != nil {
 		errs = append(errs, err)
 	}
+	if o.stores, err = parseList("stores", *storeList, allStores); err != nil {
+		errs = append(errs, err)
+	} else if len(o.stores) != len(uniqStrings(o.stores)) {
+		errs = append(errs, errors.New("-stores names a store twice"))
+	}
+	if o.timeout == 0 {
+		o.timeout = time.Duration(max(1, len(o.stores))) * 5 * time.Minute
+	}
 	if o.concurrency, err = parseInts("concurrency", *conc); err != nil {
 		errs = append(errs, err)
+	} else if slices.Max(o.concurrency) >= storeStride {
+		errs = append(errs, fmt.Errorf("-concurrency must stay below %d (the agents of one store's bridge)", storeStride))
 	}
 	if o.scaleAgents, err = parseInts("scale-agents", *agents); err != nil {
 		errs = append(errs, err)
@@ -123,7 +139,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		v    time.Duration
 	}{
 		{"timeout", o.timeout}, {"duration", o.duration}, {"event-interval", o.eventInterval},
-		{"fanout-interval", o.fanoutInterval}, {"idle-window", o.idleWindow},
+		{"fanout-interval", o.fanoutInterval}, {"idle-window", o.idleWindow}, {"gateway-wait", o.gatewayWait},
 	} {
 		if d.v <= 0 {
 			errs = append(errs, fmt.Errorf("-%s must be positive, got %v", d.name, d.v))
@@ -147,6 +163,10 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 }
 
 func (o *options) has(scenario string) bool { return slices.Contains(o.scenarios, scenario) }
+
+func uniqStrings(s []string) []string {
+	return slices.Compact(slices.Sorted(slices.Values(s)))
+}
 
 // parseList reads a comma-separated selection from known.
 func parseList(flagName, s string, known []string) ([]string, error) {

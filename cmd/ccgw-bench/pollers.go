@@ -68,12 +68,16 @@ func startPollersChild(env []string, gatewayURL string, base, n int) (*selfChild
 	return startSelf(env, "pollers", "-gateway-url="+gatewayURL, "-base="+strconv.Itoa(base), "-n="+strconv.Itoa(n))
 }
 
-// cpuSample is the CPU time so far of the bench, the simulator and the bridge processes
-// (negative: not known, e.g. an in-process bridge, whose CPU is the bench's).
-type cpuSample struct{ bench, sim, bridge float64 }
+// cpuSample is the CPU time so far of the bench, the simulator, the bridge and the NATS
+// cluster's processes (negative: not known, e.g. an in-process bridge, whose CPU is the
+// bench's, or no NATS processes).
+type cpuSample struct{ bench, sim, bridge, nats float64 }
 
-func sampleCPU(simPID, bridgePID int) cpuSample {
-	s := cpuSample{bench: selfCPU(), sim: -1, bridge: -1}
+func sampleCPU(simPID, bridgePID int, natsPIDs ...int) cpuSample {
+	s := cpuSample{bench: selfCPU(), sim: -1, bridge: -1, nats: -1}
+	if len(natsPIDs) > 0 {
+		s.nats = procSum(natsPIDs).CPUSeconds
+	}
 	if p, err := procSample(simPID); simPID > 0 && err == nil {
 		s.sim = p.CPUSeconds
 	}
@@ -83,14 +87,14 @@ func sampleCPU(simPID, bridgePID int) cpuSample {
 	return s
 }
 
-func (s cpuSample) since(b cpuSample) (bench, sim, bridge float64) {
+func (s cpuSample) since(b cpuSample) (bench, sim, bridge, nats float64) {
 	d := func(now, then float64) float64 {
 		if now < 0 || then < 0 {
 			return -1
 		}
 		return now - then
 	}
-	return d(s.bench, b.bench), d(s.sim, b.sim), d(s.bridge, b.bridge)
+	return d(s.bench, b.bench), d(s.sim, b.sim), d(s.bridge, b.bridge), d(s.nats, b.nats)
 }
 
 func selfCPU() float64 {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"time"
 
 	"github.com/ccgw-bridge/ccgw-bridge/gatewayclient"
@@ -15,16 +16,22 @@ import (
 // scaleLevel is the bridge with Agents signed in and idle-polling.
 type scaleLevel struct {
 	Agents     int
+	NATS       procStats     // the NATS cluster's processes summed (cluster store only)
 	SignIn     time.Duration // signing in the agents added for this level
 	Parked     int           // agents whose poll was parked at the simulator before the window
 	Stats      procStats     // at the end of the idle window
 	IdleCPU    float64       // CPU seconds per second over the idle window (1 = one core)
 	IdleWindow time.Duration
+	// NATSIdleCPU is the NATS cluster's CPU seconds per second over the same window.
+	NATSIdleCPU float64
 }
 
 type scaleResult struct {
+	Store     string
 	InProcess bool
 	Base      procStats // before any sign-in
+	NATSBase  procStats // the NATS cluster's processes summed, before any sign-in (cluster store only)
+	natsPIDs  []int
 	Levels    []scaleLevel
 	Delivery  []deliveryResult // event delivery at the largest level
 	// Floor is the same number of agents kept signed in by bare gatewayclient pollers in a
@@ -45,33 +52,47 @@ func (l scaleLevel) perAgent(base procStats, f func(procStats) float64) float64 
 	return (f(l.Stats) - f(base)) / float64(l.Agents)
 }
 
-// runScale signs agents in through a bridge in a process of its own, level by level, and reads
-// the bridge's own /metrics while they idle-poll a simulator in the bench process. At the
-// largest level it also measures event delivery.
-func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleResult, error) {
-	top := 0
-	for _, n := range o.scaleAgents {
-		top = max(top, n)
+// runScale runs the scale measurement on each store in turn, each with a simulator and a
+// bridge of its own, and measures the floor once, after the first.
+func runScale(ctx context.Context, o *options, launch *bridgeLauncher) ([]*scaleResult, error) {
+	var out []*scaleResult
+	for i, store := range o.stores {
+		res, err := scaleOnStore(ctx, o, launch, store, i)
+		if res != nil {
+			out = append(out, res)
+		}
+		if err != nil {
+			return out, fmt.Errorf("%s store: %w", store, err)
+		}
 	}
+	return out, nil
+}
+
+// scaleOnStore signs agents in through a bridge on store, level by level, and reads the
+// bridge's own /metrics while they idle-poll a simulator in the bench process. At the largest
+// level it also measures event delivery; for the first store, the floor.
+func scaleOnStore(ctx context.Context, o *options, launch *bridgeLauncher, store string, i int) (*scaleResult, error) {
+	top := slices.Max(o.scaleAgents)
 	// Twice the agents: the second half is for the direct pollers of the floor measurement.
-	sim, err := startSim(benchSimConfig(0, 2*top))
+	sim, err := startSim(benchSimConfig(0, 2*top, len(o.stores), o.gatewayWait))
 	if err != nil {
 		return nil, err
 	}
 	defer sim.close()
-	br, err := launch.start(ctx, "scale-bridge", sim.url)
+	br, err := launch.start(ctx, "scale-bridge", store, sim.url)
 	if err != nil {
 		return nil, err
 	}
 	defer br.Close()
 	hc := restClient(4)
 	defer hc.CloseIdleConnections()
-	res := &scaleResult{InProcess: br.InProcess()}
+	res := &scaleResult{Store: store, InProcess: br.InProcess(), natsPIDs: launch.stores.natsPIDs(store)}
 
 	sleepCtx(ctx, o.settle)
 	if res.Base, err = scrape(ctx, hc, br.HTTPAddr()); err != nil {
 		return nil, err
 	}
+	res.NATSBase = procSum(res.natsPIDs)
 	conn, err := dialGRPC(br.GRPCAddr())
 	if err != nil {
 		return nil, err
@@ -87,15 +108,16 @@ func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleRe
 			return res, err
 		}
 		lvl.SignIn = time.Since(start)
+		logf("scale %s: %d agents signed in (%.0f/s)", store, n, float64(n-signed)/max(lvl.SignIn.Seconds(), 1e-9))
 		signed = n
-		logf("scale: %d agents signed in (%.0f/s)", n, float64(len(all[:n]))/max(lvl.SignIn.Seconds(), 1e-9))
 		lvl.Parked = awaitMostParked(ctx, sim, all[:n])
 		sleepCtx(ctx, o.settle)
 		s0, err := scrape(ctx, hc, br.HTTPAddr())
 		if err != nil {
 			return res, err
 		}
-		stopProfile, err := idleProfile(o, br, n == top)
+		n0 := procSum(res.natsPIDs)
+		stopProfile, err := idleProfile(o, br, n == top && i == 0)
 		if err != nil {
 			return res, err
 		}
@@ -107,12 +129,14 @@ func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleRe
 		if lvl.Stats, err = scrape(ctx, hc, br.HTTPAddr()); err != nil {
 			return res, err
 		}
+		lvl.NATS = procSum(res.natsPIDs)
 		lvl.IdleCPU = (lvl.Stats.CPUSeconds - s0.CPUSeconds) / lvl.Stats.At.Sub(s0.At).Seconds()
-		logf("scale: %d agents: RSS %.1f MiB, heap in use %.1f MiB, %.0f goroutines, idle CPU %.1f%% of a core",
-			n, lvl.Stats.RSS/(1<<20), lvl.Stats.HeapInuse/(1<<20), lvl.Stats.Goroutines, 100*lvl.IdleCPU)
+		lvl.NATSIdleCPU = (lvl.NATS.CPUSeconds - n0.CPUSeconds) / max(lvl.NATS.At.Sub(n0.At).Seconds(), 1e-9)
+		logf("scale %s: %d agents: RSS %.1f MiB, heap in use %.1f MiB, %.0f goroutines, idle CPU %.1f%% of a core",
+			store, n, lvl.Stats.RSS/(1<<20), lvl.Stats.HeapInuse/(1<<20), lvl.Stats.Goroutines, 100*lvl.IdleCPU)
 		res.Levels = append(res.Levels, lvl)
 	}
-	if o.memProfile != "" && br.InProcess() {
+	if o.memProfile != "" && br.InProcess() && i == 0 {
 		if err := writeHeapProfile(o.memProfile); err != nil {
 			return res, err
 		}
@@ -123,7 +147,7 @@ func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleRe
 		return res, err
 	}
 	defer gc.Close()
-	agent, direct, err := eventAgents(ctx, br, sim, gc)
+	agent, direct, err := eventAgents(ctx, br, gc, i)
 	if err != nil {
 		return res, err
 	}
@@ -132,17 +156,35 @@ func runScale(ctx context.Context, o *options, launch *bridgeLauncher) (*scaleRe
 	if err != nil {
 		return res, err
 	}
+	r.Store = store
 	res.Delivery = append(res.Delivery, r)
 	if r, err = measureBridge(ctx, sim, br, agent, caseName, 1, o.events, o.eventInterval); err != nil {
 		return res, err
 	}
+	r.Store = store
 	res.Delivery = append(res.Delivery, r)
+	if i > 0 {
+		return res, nil
+	}
 
 	// The bridge goes first: the bench's descriptors hold one side of every poll, and the
 	// floor's pollers need as many again.
 	br.Close()
 	res.Floor, err = measureFloor(ctx, o, sim, all[top:], scaleAgentBase+top)
 	return res, err
+}
+
+// procSum adds up the CPU time and resident memory of processes (the NATS cluster's nodes);
+// the zero figures when there are none.
+func procSum(pids []int) procStats {
+	sum := procStats{At: time.Now()}
+	for _, pid := range pids {
+		if p, err := procSample(pid); err == nil {
+			sum.CPUSeconds += p.CPUSeconds
+			sum.RSS += p.RSS
+		}
+	}
+	return sum
 }
 
 // measureFloor runs `ccgw-bench pollers` for the agents and reads its CPU and RSS from /proc

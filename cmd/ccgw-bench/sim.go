@@ -15,11 +15,18 @@ import (
 // the ranges never overlap so a log line names its role by the id alone.
 const (
 	directCallerBase = 200000 // agents that place calls straight through gatewayclient
-	bridgeCallerBase = 300000 // agents that place calls through the bridge (gRPC and REST)
-	eventAgentBase   = 400000 // 400001 through the bridge, 400002 polled directly
+	bridgeCallerBase = 300000 // agents that place calls through the bridge (gRPC and REST); 310000 the second store's bridge, …
+	eventAgentBase   = 400000 // 400001 through the bridge, 400002 polled directly; 400003 and 400004 for the second store, …
 	scaleAgentBase   = 500000 // idle agents of the scale scenario
 	authCallerBase   = 600000 // agents that place calls through the bridge with authentication
+
+	// storeStride separates the agents of bridges on different stores (-stores): the bridge
+	// of the i-th store signs in bridgeCallerBase+i*storeStride+1 … and its own event agents.
+	storeStride = 10000
 )
+
+// callerBase is the first calling agent (minus one) of the i-th store's bridge.
+func callerBase(i int) int { return bridgeCallerBase + i*storeStride }
 
 // Skill queues of the bench directory. Nobody is ever signed into queueNobody, so an internal
 // call to it always fails at once (AgentEvent_Inside_Call_Fail) and leaves the caller idle: the
@@ -50,19 +57,22 @@ func agents(base, n int, skills ...int64) []gatewaysim.Agent {
 	return out
 }
 
-// benchSimConfig is the simulator's directory for a run: callers for both paths, the event
-// agents and the idle agents of the scale scenario. Timing stays at the gateway's defaults
-// (10 s long-poll wait, 60 s GUID rotation, 120 s heartbeat timeout).
-func benchSimConfig(callers, idle int) gatewaysim.Config {
-	cfg := gatewaysim.Config{Queues: []gatewaysim.Queue{
+// benchSimConfig is the simulator's directory for a run: callers for every path and every
+// store's bridge, the event agents of each store and the idle agents of the scale scenario.
+// Timing stays at the gateway's defaults (60 s GUID rotation, 120 s heartbeat timeout), the
+// long-poll wait at -gateway-wait (default the gateway's 10 s).
+func benchSimConfig(callers, idle, stores int, wait time.Duration) gatewaysim.Config {
+	cfg := gatewaysim.Config{PollWait: wait, Queues: []gatewaysim.Queue{
 		{ID: queueCallers, Name: "Bench callers"},
 		{ID: queueNobody, Name: "Bench nobody"},
 		{ID: queueIdle, Name: "Bench idle"},
 	}}
 	cfg.Agents = append(cfg.Agents, agents(directCallerBase, callers, queueCallers)...)
-	cfg.Agents = append(cfg.Agents, agents(bridgeCallerBase, callers, queueCallers)...)
+	for i := range max(stores, 1) {
+		cfg.Agents = append(cfg.Agents, agents(callerBase(i), callers, queueCallers)...)
+	}
 	cfg.Agents = append(cfg.Agents, agents(authCallerBase, callers, queueCallers)...)
-	cfg.Agents = append(cfg.Agents, agents(eventAgentBase, 2, queueIdle)...)
+	cfg.Agents = append(cfg.Agents, agents(eventAgentBase, 2*max(stores, 1), queueIdle)...)
 	cfg.Agents = append(cfg.Agents, agents(scaleAgentBase, idle, queueIdle)...)
 	return cfg
 }

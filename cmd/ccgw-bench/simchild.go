@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/ccgw-bridge/ccgw-bridge/gatewaysim"
 )
 
 // simMain is `ccgw-bench sim`: the bench's simulator directory served in a process of its own,
@@ -19,10 +21,12 @@ func simMain(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	callers := fs.Int("callers", 64, "calling agents per path")
 	idle := fs.Int("idle", 0, "idle agents")
+	stores := fs.Int("stores", 1, "bridges on different stores, each with callers of its own")
+	wait := fs.Duration("poll-wait", gatewaysim.DefaultPollWait, "how long the simulator holds an event poll with nothing to answer")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	h, err := startSim(benchSimConfig(*callers, *idle))
+	h, err := startSim(benchSimConfig(*callers, *idle, *stores, *wait))
 	if err != nil {
 		fmt.Fprintln(stderr, "ccgw-bench sim:", err)
 		return 1
@@ -44,8 +48,8 @@ type simChild struct {
 }
 
 // startSimChild runs the bench executable itself as a simulator.
-func startSimChild(ctx context.Context, env []string, callers, idle int) (*simChild, error) {
-	c, err := startSelf(env, "sim", "-callers="+strconv.Itoa(callers), "-idle="+strconv.Itoa(idle))
+func startSimChild(ctx context.Context, env []string, callers, idle, stores int, wait time.Duration) (*simChild, error) {
+	c, err := startSelf(env, "sim", "-callers="+strconv.Itoa(callers), "-idle="+strconv.Itoa(idle), "-stores="+strconv.Itoa(stores), "-poll-wait="+wait.String())
 	if err != nil {
 		return nil, err
 	}

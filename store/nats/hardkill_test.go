@@ -58,8 +58,8 @@ func TestHardKillKeepsPositions(t *testing.T) {
 	c.Kill(0)
 	close(stop)
 	wg.Wait()
-	c.Start(0)
-	c.WaitReady(0)
+	c.Start(t, 0)
+	c.WaitReady(t, 0)
 	st = openOn()
 
 	var acked uint64

@@ -28,8 +28,8 @@ func TestOpenWaitsForTheClusterToPlaceReplicas(t *testing.T) {
 		t.Fatalf("Open returned before the cluster could place 3 replicas: %v", err)
 	case <-time.After(1500 * time.Millisecond):
 	}
-	c.Start(1)
-	c.Start(2)
+	c.Start(t, 1)
+	c.Start(t, 2)
 	if err := <-opened; err != nil {
 		t.Fatalf("Open after the cluster formed again: %v", err)
 	}

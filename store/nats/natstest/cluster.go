@@ -2,6 +2,7 @@ package natstest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -39,7 +40,6 @@ func Binary(tb testing.TB) string {
 
 // Cluster is a JetStream cluster of separate nats-server processes on loopback.
 type Cluster struct {
-	tb    testing.TB
 	bin   string
 	Nodes []*Node
 }
@@ -57,19 +57,33 @@ type Node struct {
 // JetStream answers through every node, and kills them all when the test ends.
 func StartCluster(tb testing.TB, bin string, n int, opts ...ClusterOption) *Cluster {
 	tb.Helper()
+	c, err := Launch(bin, tb.TempDir(), n, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(c.Close)
+	return c
+}
+
+// Launch starts n (at least 1) servers of bin as one cluster with their files under dir, and
+// waits until JetStream answers through every node. Close stops them. For programs that are not
+// tests (the benchmark); tests use StartCluster.
+func Launch(bin, dir string, n int, opts ...ClusterOption) (*Cluster, error) {
 	var o clusterOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
-	c := &Cluster{tb: tb, bin: bin}
-	tb.Cleanup(func() {
-		for i := range c.Nodes {
-			c.Kill(i)
-		}
-	})
-	client, route := freePorts(tb, n), freePorts(tb, n)
+	ports, err := freePorts(2 * n)
+	if err != nil {
+		return nil, err
+	}
+	client, route := ports[:n], ports[n:]
+	c := &Cluster{bin: bin}
 	for i := range n {
-		dir := tb.TempDir()
+		nodeDir := filepath.Join(dir, fmt.Sprintf("n%d", i+1))
+		if err := os.MkdirAll(nodeDir, 0o700); err != nil {
+			return nil, err
+		}
 		var routes []string
 		for j := range n {
 			if j != i {
@@ -82,20 +96,26 @@ func StartCluster(tb testing.TB, bin string, n int, opts ...ClusterOption) *Clus
 				route[i], strings.Join(routes, ", "), o.noAdvertise)
 		}
 		conf := fmt.Sprintf("server_name: n%d\nlisten: 127.0.0.1:%d\njetstream {\n  store_dir: %q\n}\n%s",
-			i+1, client[i], filepath.Join(dir, "js"), cluster)
-		path := filepath.Join(dir, "nats.conf")
+			i+1, client[i], filepath.Join(nodeDir, "js"), cluster)
+		path := filepath.Join(nodeDir, "nats.conf")
 		if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
-			tb.Fatal(err)
+			return nil, err
 		}
-		c.Nodes = append(c.Nodes, &Node{Name: fmt.Sprintf("n%d", i+1), ClientURL: fmt.Sprintf("nats://127.0.0.1:%d", client[i]), dir: dir, conf: path})
+		c.Nodes = append(c.Nodes, &Node{Name: fmt.Sprintf("n%d", i+1), ClientURL: fmt.Sprintf("nats://127.0.0.1:%d", client[i]), dir: nodeDir, conf: path})
 	}
 	for i := range c.Nodes {
-		c.Start(i)
+		if err := c.StartNode(i); err != nil {
+			c.Close()
+			return nil, err
+		}
 	}
 	for i := range c.Nodes {
-		c.WaitReady(i)
+		if err := c.AwaitReady(i); err != nil {
+			c.Close()
+			return nil, err
+		}
 	}
-	return c
+	return c, nil
 }
 
 // ClusterOption changes how StartCluster configures the servers.
@@ -117,23 +137,48 @@ func (c *Cluster) URLs() string {
 	return strings.Join(urls, ",")
 }
 
-// Start starts node i (again, with the same ports and files). Its output goes to a log file
-// in its directory.
-func (c *Cluster) Start(i int) {
-	c.tb.Helper()
+// PIDs are the running nodes' process ids (a stopped node is left out).
+func (c *Cluster) PIDs() []int {
+	var out []int
+	for _, n := range c.Nodes {
+		if n.cmd != nil {
+			out = append(out, n.cmd.Process.Pid)
+		}
+	}
+	return out
+}
+
+// Close kills every node.
+func (c *Cluster) Close() {
+	for i := range c.Nodes {
+		c.Kill(i)
+	}
+}
+
+// Start starts node i again (same ports and files), failing the test if it cannot.
+func (c *Cluster) Start(tb testing.TB, i int) {
+	tb.Helper()
+	if err := c.StartNode(i); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// StartNode starts node i (again, with the same ports and files). Its output goes to a log
+// file in its directory.
+func (c *Cluster) StartNode(i int) error {
 	n := c.Nodes[i]
 	if n.cmd != nil {
-		c.tb.Fatalf("natstest: node %s is running", n.Name)
+		return fmt.Errorf("natstest: node %s is running", n.Name)
 	}
 	logf, err := os.OpenFile(filepath.Join(n.dir, "server.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
-		c.tb.Fatal(err)
+		return err
 	}
 	cmd := exec.Command(c.bin, "-c", n.conf)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		_ = logf.Close()
-		c.tb.Fatalf("natstest: starting %s: %v", n.Name, err)
+		return fmt.Errorf("natstest: starting %s: %w", n.Name, err)
 	}
 	n.cmd, n.exited = cmd, make(chan struct{})
 	go func() {
@@ -141,6 +186,7 @@ func (c *Cluster) Start(i int) {
 		_ = logf.Close()
 		close(n.exited)
 	}()
+	return nil
 }
 
 // Kill ends node i with SIGKILL (no shutdown of any kind) and waits until it has exited.
@@ -164,21 +210,28 @@ func (c *Cluster) signal(i int, sig syscall.Signal) {
 	n.cmd = nil
 }
 
-// WaitReady waits (at most 60 s) until node i accepts connections and JetStream answers
+// WaitReady is AwaitReady failing the test.
+func (c *Cluster) WaitReady(tb testing.TB, i int) {
+	tb.Helper()
+	if err := c.AwaitReady(i); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// AwaitReady waits (at most 60 s) until node i accepts connections and JetStream answers
 // through it, which in a cluster needs an elected meta leader.
-func (c *Cluster) WaitReady(i int) {
-	c.tb.Helper()
+func (c *Cluster) AwaitReady(i int) error {
 	n := c.Nodes[i]
 	deadline := time.Now().Add(60 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
 		if last = ping(n.ClientURL); last == nil {
-			return
+			return nil
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	log, _ := os.ReadFile(filepath.Join(n.dir, "server.log"))
-	c.tb.Fatalf("natstest: node %s not ready: %v\n%s", n.Name, last, log)
+	return fmt.Errorf("natstest: node %s not ready: %w\n%s", n.Name, last, log)
 }
 
 func ping(url string) error {
@@ -199,19 +252,17 @@ func ping(url string) error {
 
 // freePorts returns n loopback ports that were free a moment ago (the kernel could hand one
 // out again before the server binds it; the ephemeral range makes that unlikely).
-func freePorts(tb testing.TB, n int) []int {
-	tb.Helper()
+func freePorts(n int) ([]int, error) {
 	ports := make([]int, n)
-	lis := make([]net.Listener, n)
+	var errs []error
 	for i := range n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			tb.Fatal(err)
+			errs = append(errs, err)
+			break
 		}
-		lis[i], ports[i] = l, l.Addr().(*net.TCPAddr).Port
+		defer l.Close()
+		ports[i] = l.Addr().(*net.TCPAddr).Port
 	}
-	for _, l := range lis {
-		_ = l.Close()
-	}
-	return ports
+	return ports, errors.Join(errs...)
 }

@@ -53,8 +53,8 @@ func TestClusterSurvivesANodeKill(t *testing.T) {
 	for range 5 {
 		appendSome("one node down")
 	}
-	c.Start(0)
-	c.WaitReady(0)
+	c.Start(t, 0)
+	c.WaitReady(t, 0)
 	for range 5 {
 		appendSome("back")
 	}
