@@ -18,8 +18,8 @@ import (
 
 // batch asks the stream, in one direct batch get, for up to n stored events at or after from
 // on subj (a wildcard for all agents). more reports whether the server has further matches.
-// Only for single-replica streams: any replica answers a direct get, and a lagging follower
-// would answer with an older state.
+// Any replica answers a direct get, and a lagging follower answers with an older state: on a
+// replicated stream only readTail uses it, and confirms the end with the leader.
 func (s *Store) batch(ctx context.Context, subj string, from uint64, n int) (_ []decoded, more bool, err error) {
 	req, _ := json.Marshal(struct {
 		Seq     uint64 `json:"seq"`
@@ -86,6 +86,60 @@ func (s *Store) collect(ctx context.Context, v *view, subj string, from uint64, 
 		if !more || len(got) == 0 {
 			break
 		}
+	}
+	return out, nil
+}
+
+// readTail is Read of every agent's events on a replicated stream, what the hub does after
+// every append. A direct batch get, which any replica answers, brings what that replica has: a
+// correct prefix of the log (a stored message never changes), perhaps short of the newest. One
+// request to the stream leader then confirms the end, or finds what the replica lacked, and the
+// rest is read from the leader. With the end confirmed at L, an event less than MaxEvents
+// before L is among its agent's newest MaxEvents, so the log's tail needs no retention lookup:
+// two requests for a tail read instead of two or more per event.
+func (s *Store) readTail(ctx context.Context, after uint64, limit int) ([]store.Event, error) {
+	all := s.subjPre + ">"
+	got, _, err := s.batch(ctx, all, after+1, limit)
+	if err != nil {
+		return nil, err
+	}
+	from := after + 1
+	if n := len(got); n > 0 {
+		from = got[n-1].ev.Pos + 1
+	}
+	confirmed := false
+	if len(got) < limit {
+		d, err := s.nextStored(ctx, all, from)
+		switch {
+		case err != nil:
+			return nil, err
+		case d == nil:
+			confirmed = true // nothing at or after from: from-1 is the end
+		default:
+			got, from = append(got, *d), d.ev.Pos+1 // the replica lagged
+		}
+	}
+	v := s.newView()
+	out := make([]store.Event, 0, len(got))
+	for i := range got {
+		d := &got[i]
+		ok := confirmed && s.alive(d) && from-1-d.ev.Pos < uint64(s.maxEvents)
+		if !ok {
+			if ok, err = v.kept(ctx, d); err != nil {
+				return nil, err
+			}
+		}
+		if ok {
+			out = append(out, d.ev)
+		}
+	}
+	for cursor := from - 1; !confirmed && len(out) < limit; {
+		d, err := s.next(ctx, v, all, cursor+1)
+		if err != nil || d == nil {
+			return out, err
+		}
+		out = append(out, d.ev)
+		cursor = d.ev.Pos
 	}
 	return out, nil
 }

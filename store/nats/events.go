@@ -164,6 +164,7 @@ func (s *Store) append(ctx context.Context, agentID string, f *store.Fence, evs 
 			return out, s.wrap(ctx, "append", err)
 		}
 		e.Pos = ack.Sequence
+		s.observeAppended(ack.Sequence)
 		h.subjSeq, h.seq, h.pos = ack.Sequence, e.Seq, ack.Sequence
 		if e.Seq == 1 {
 			h.first = ack.Sequence
@@ -172,10 +173,22 @@ func (s *Store) append(ctx context.Context, agentID string, f *store.Fence, evs 
 	}
 	// The events are stored; a failed checkpoint is not reported (the caller would append them
 	// twice): the next append writes it again, and until retention empties the subject the
-	// stream itself is the authority.
+	// stream itself is the authority. So the append does not wait for it either: it is
+	// published without awaiting the acknowledgement (one connection keeps an agent's
+	// checkpoints in order), which takes a replicated write off every event's latency.
 	cp, _ := json.Marshal(checkpoint{Seq: h.seq, Pos: h.pos, First: h.first})
-	_, _ = s.agents.Put(ctx, token(agentID), cp)
+	_, _ = s.js.PublishAsync(s.agentsSubj+token(agentID), cp)
 	return out, nil
+}
+
+// observeAppended raises s.appended to pos (appends of many agents finish in any order).
+func (s *Store) observeAppended(pos uint64) {
+	for {
+		cur := s.appended.Load()
+		if pos <= cur || s.appended.CompareAndSwap(cur, pos) {
+			return
+		}
+	}
 }
 
 // maxConflicts bounds how often one append reloads after another writer got in first.
@@ -279,8 +292,11 @@ func (s *Store) Read(ctx context.Context, agentIDs []string, after uint64, limit
 	if after == math.MaxUint64 {
 		return nil, nil
 	}
-	if s.direct {
+	switch {
+	case s.direct:
 		return s.readDirect(ctx, agentIDs, after, limit)
+	case len(agentIDs) == 0:
+		return s.readTail(ctx, after, limit)
 	}
 	v := s.newView()
 	var out []store.Event

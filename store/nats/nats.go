@@ -78,12 +78,17 @@ type Store struct {
 	mux     replyMux
 	timeout time.Duration
 	subjPre string // "<P>.ev."
+	// agentsSubj is the agents bucket's subject prefix, "$KV.<P>_agents.": checkpoints are
+	// published to it directly (see append).
+	agentsSubj string
 
 	closed   atomic.Bool
 	closedCh chan struct{}
+	appended atomic.Uint64 // the newest stream position an append of this store was acknowledged at
 
 	mu    sync.Mutex
-	heads map[string]*agentHead // per-agent append state, see events.go
+	heads map[string]*agentHead   // per-agent append state, see events.go
+	held  map[string]leaseHolding // leases this store wrote, see leases.go
 }
 
 var _ store.Store = (*Store)(nil)
@@ -111,8 +116,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	ret := opts.Retention.WithDefaults()
 	s := &Store{
-		js: js, now: opts.Now, stream: p + "_EVENTS", subjPre: p + ".ev.",
-		closedCh: make(chan struct{}), heads: map[string]*agentHead{}, maxAge: int64(ret.MaxAge), maxEvents: ret.MaxEvents,
+		js: js, now: opts.Now, stream: p + "_EVENTS", subjPre: p + ".ev.", agentsSubj: "$KV." + p + "_agents.",
+		closedCh: make(chan struct{}), heads: map[string]*agentHead{}, held: map[string]leaseHolding{}, maxAge: int64(ret.MaxAge), maxEvents: ret.MaxEvents,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -128,9 +133,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		MaxAge:   ret.MaxAge,
 		Storage:  opts.Storage,
 		Replicas: replicas,
-		// Direct gets are answered by any replica, and a follower may lag: they are used
-		// only when there is no follower (see read.go).
-		AllowDirect: replicas == 1,
+		// Direct gets are answered by any replica, and a follower may lag: with followers
+		// they are used only where the leader confirms the end (see readTail).
+		AllowDirect: true,
 	}
 	s.events, err = untilPlaced(ctx, timeout, func(ctx context.Context) (jetstream.Stream, error) { return js.CreateOrUpdateStream(ctx, streamCfg) })
 	if err != nil {
@@ -196,6 +201,12 @@ func (s *Store) Close() error {
 	}
 	close(s.closedCh)
 	s.mux.close()
+	// Checkpoints are published without waiting for their acknowledgements (see append);
+	// give those in flight a moment to be stored.
+	select {
+	case <-s.js.PublishAsyncComplete():
+	case <-time.After(s.timeout):
+	}
 	return nil
 }
 

@@ -10,7 +10,8 @@ import (
 
 // Watch implements store.Events with an ordered consumer that delivers only the headers of new
 // events: it sees appends by every replica. The consumer's callback records the newest
-// position; this goroutine calls notify, so notify is serial and bursts coalesce.
+// position, and whether the stream held nothing newer when it was delivered; this goroutine
+// calls notify, so notify is serial and bursts coalesce.
 func (s *Store) Watch(ctx context.Context, notify func(head uint64)) error {
 	if err := s.check(ctx); err != nil {
 		return err
@@ -26,19 +27,25 @@ func (s *Store) Watch(ctx context.Context, notify func(head uint64)) error {
 	if err != nil {
 		return s.wrap(ctx, "watch", err)
 	}
-	newest := make(chan uint64, 1) // holds the newest position not yet taken
+	type seen struct {
+		pos    uint64
+		atHead bool // nothing was pending behind pos when it was delivered
+	}
+	newest := make(chan seen, 1) // holds the newest position not yet taken
 	cc, err := cons.Consume(func(m jetstream.Msg) {
 		md, err := m.Metadata()
 		if err != nil {
 			return
 		}
-		pos := md.Sequence.Stream
+		n := seen{pos: md.Sequence.Stream, atHead: md.NumPending == 0}
 		select {
 		case old := <-newest:
-			pos = max(pos, old)
+			if old.pos > n.pos {
+				n = old
+			}
 		default:
 		}
-		newest <- pos // never blocks: this callback is the only sender and just emptied it
+		newest <- n // never blocks: this callback is the only sender and just emptied it
 	})
 	if err != nil {
 		return s.wrap(ctx, "watch", err)
@@ -59,17 +66,25 @@ func (s *Store) Watch(ctx context.Context, notify func(head uint64)) error {
 			return ctx.Err()
 		case <-s.closedCh:
 			return store.ErrClosed
-		case pos := <-newest:
-			if pos <= head {
+		case n := <-newest:
+			if n.pos <= head {
 				continue
 			}
-			// The consumer may still be delivering the rest of a burst; the stream's head
-			// is the newest, so a notify after a burst carries it, as the contract says.
-			now, _, err := s.Head(ctx)
-			if err != nil {
-				return err
+			// A notify after a burst carries the newest head, as the contract says. While the
+			// consumer is still delivering one, that is the stream's head. A message delivered
+			// with nothing pending behind it was the head then, which spares every single
+			// append a stream info request; appends this store saw acknowledged since (the
+			// consumer delivers a moment after the acknowledgement) are newer still.
+			if n.atHead {
+				n.pos = max(n.pos, s.appended.Load())
+			} else {
+				now, _, err := s.Head(ctx)
+				if err != nil {
+					return err
+				}
+				n.pos = max(n.pos, now)
 			}
-			head = max(pos, now)
+			head = n.pos
 			notify(head)
 		}
 	}
