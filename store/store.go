@@ -130,6 +130,16 @@ type Leases interface {
 	ReleaseLease(ctx context.Context, key, owner string) error
 }
 
+// LeaseCache is an optional capability of a store whose every lease read is a request (a
+// networked backend): a local view of all leases, which may lag the store by a moment. The
+// takeover sweep consults it to pass over the agents other replicas visibly poll instead of
+// asking the store about each of them every second; AcquireLease remains the authority.
+type LeaseCache interface {
+	// CachedLease is the lease on key as recently seen: its owner and expiry; ok is false when
+	// none was seen (never taken, released, or the view is not ready).
+	CachedLease(key string) (owner string, expires time.Time, ok bool)
+}
+
 // ErrLeaseLost is returned by a fenced write when its writer does not hold the lease it names:
 // the lease expired or another owner took it. The writer should stop acting for the agent.
 var ErrLeaseLost = errors.New("store: lease not held")

@@ -82,3 +82,12 @@ func (s *Store) AppendFenced(ctx context.Context, f store.Fence, agentID string,
 	}
 	return s.Append(ctx, agentID, evs...)
 }
+
+// CachedLease implements store.LeaseCache; the memory store's view is exact.
+func (s *Store) CachedLease(key string) (owner string, expires time.Time, ok bool) {
+	p := &s.leases
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l, ok := p.m[key]
+	return l.owner, time.Unix(0, l.expires), ok
+}

@@ -71,7 +71,10 @@ type Store struct {
 	idem   idempotency
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store      = (*Store)(nil)
+	_ store.LeaseCache = (*Store)(nil)
+)
 
 // New returns an empty store with a fresh epoch.
 func New(opts Options) *Store {

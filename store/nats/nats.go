@@ -86,12 +86,21 @@ type Store struct {
 	closedCh chan struct{}
 	appended atomic.Uint64 // the newest stream position an append of this store was acknowledged at
 
+	// Local copies of the sessions and leases buckets (mirror.go), for the takeover sweep.
+	sessMirror  *mirror[store.Session]
+	leaseMirror *mirror[lease]
+	stopMirrors context.CancelFunc
+	mirrors     sync.WaitGroup
+
 	mu    sync.Mutex
 	heads map[string]*agentHead   // per-agent append state, see events.go
 	held  map[string]leaseHolding // leases this store wrote, see leases.go
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store      = (*Store)(nil)
+	_ store.LeaseCache = (*Store)(nil)
+)
 
 // Open creates (or updates) the stream and buckets and returns a store on them.
 func Open(ctx context.Context, opts Options) (*Store, error) {
@@ -161,6 +170,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store/nats: bucket %s: %w", cfg.Bucket, err)
 		}
 	}
+	s.startMirrors()
 	return s, nil
 }
 
@@ -200,12 +210,14 @@ func (s *Store) Close() error {
 		return store.ErrClosed
 	}
 	close(s.closedCh)
+	s.stopMirrors()
+	s.mirrors.Wait()
 	s.mux.close()
 	// Checkpoints are published without waiting for their acknowledgements (see append);
 	// give those in flight a moment to be stored.
 	select {
 	case <-s.js.PublishAsyncComplete():
-	case <-time.After(s.timeout):
+	case <-time.After(time.Second):
 	}
 	return nil
 }

@@ -79,8 +79,9 @@ func (s *Store) DeleteSession(ctx context.Context, agentID string) error {
 	return nil
 }
 
-// ListSessions implements store.Sessions. It lists the bucket's keys (one consumer pass) and
-// reads only the page's sessions.
+// ListSessions implements store.Sessions from the bucket's local copy once that has caught up
+// with the bucket (one request); while it cannot, it lists the bucket's keys (one consumer
+// pass) and reads the page's sessions (one request each).
 func (s *Store) ListSessions(ctx context.Context, after string, limit int) ([]store.Session, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, err
@@ -89,6 +90,13 @@ func (s *Store) ListSessions(ctx context.Context, after string, limit int) ([]st
 	defer cancel()
 	if limit < 1 {
 		return nil, invalid("limit %d", limit)
+	}
+	if s.sessMirror.caughtUp(ctx) == nil {
+		out := s.sessMirror.after(after, limit, store.CompareAgentIDs)
+		for i := range out {
+			out[i].SkillIDs = slices.Clone(out[i].SkillIDs) // nothing shared with the caller
+		}
+		return out, nil
 	}
 	keys, err := s.sessions.ListKeys(ctx)
 	if err != nil {

@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Idempotency", testIdempotency},
 		{"Lifecycle", testLifecycle},
 		{"Fencing", testFencing},
+		{"LeaseCache", testLeaseCache},
 		{"RealTimeRetention", testRealTimeRetention},
 		{"Model", testModel},
 	}
