@@ -24,9 +24,9 @@ type mirror[T any] struct {
 	decode func(jetstream.KeyValueEntry) (T, bool)
 
 	mu      sync.Mutex
-	entries map[string]T // by untokened key: an agent id, a lease key
-	seq     uint64       // the newest bucket sequence applied
-	ready   bool         // the initial values are in
+	entries map[string]T  // by untokened key: an agent id, a lease key
+	seq     uint64        // the newest bucket sequence applied
+	ready   bool          // the initial values are in
 	moved   chan struct{} // closed and replaced whenever seq or ready changes
 	sorted  []string      // keys in agent order, rebuilt after a change (nil: stale)
 }
