@@ -91,33 +91,40 @@ func (s *Store) collect(ctx context.Context, v *view, subj string, from uint64, 
 }
 
 // readTail is Read of every agent's events on a replicated stream, what the hub does after
-// every append. A direct batch get, which any replica answers, brings what that replica has: a
-// correct prefix of the log (a stored message never changes), perhaps short of the newest. One
-// request to the stream leader then confirms the end, or finds what the replica lacked, and the
-// rest is read from the leader. With the end confirmed at L, an event less than MaxEvents
-// before L is among its agent's newest MaxEvents, so the log's tail needs no retention lookup:
-// two requests for a tail read instead of two or more per event.
+// every append. The stream leader has every acknowledged event, so the read asks it for the
+// next event after the cursor, one request each, until it answers that there is none: the end
+// is then confirmed, and a tail of one event (the usual case) costs two requests. A longer
+// tail is read in one direct batch get, which any replica answers: a replica's log is a correct
+// prefix of the leader's (a stored message never changes), perhaps short of the newest, and
+// the leader is asked again from where the batch ended. With the end confirmed at L, an event
+// less than MaxEvents before L is among its agent's newest MaxEvents, so the tail needs no
+// retention lookup either.
 func (s *Store) readTail(ctx context.Context, after uint64, limit int) ([]store.Event, error) {
 	all := s.subjPre + ">"
-	got, _, err := s.batch(ctx, all, after+1, limit)
-	if err != nil {
-		return nil, err
-	}
-	from := after + 1
-	if n := len(got); n > 0 {
-		from = got[n-1].ev.Pos + 1
-	}
-	confirmed := false
-	if len(got) < limit {
-		d, err := s.nextStored(ctx, all, from)
-		switch {
-		case err != nil:
-			return nil, err
-		case d == nil:
-			confirmed = true // nothing at or after from: from-1 is the end
-		default:
-			got, from = append(got, *d), d.ev.Pos+1 // the replica lagged
+	var got []decoded
+	from, confirmed := after+1, false
+	for leaderReads := 0; len(got) < limit; leaderReads++ {
+		if leaderReads >= tailLeaderReads {
+			batch, _, err := s.batch(ctx, all, from, limit-len(got))
+			if err != nil {
+				return nil, err
+			}
+			if n := len(batch); n > 0 {
+				got, from = append(got, batch...), batch[n-1].ev.Pos+1
+			}
+			if len(got) == limit {
+				break
+			}
 		}
+		d, err := s.nextStored(ctx, all, from)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			confirmed = true // nothing at or after from: from-1 is the end
+			break
+		}
+		got, from = append(got, *d), d.ev.Pos+1
 	}
 	v := s.newView()
 	out := make([]store.Event, 0, len(got))
@@ -125,6 +132,7 @@ func (s *Store) readTail(ctx context.Context, after uint64, limit int) ([]store.
 		d := &got[i]
 		ok := confirmed && s.alive(d) && from-1-d.ev.Pos < uint64(s.maxEvents)
 		if !ok {
+			var err error
 			if ok, err = v.kept(ctx, d); err != nil {
 				return nil, err
 			}
@@ -133,6 +141,7 @@ func (s *Store) readTail(ctx context.Context, after uint64, limit int) ([]store.
 			out = append(out, d.ev)
 		}
 	}
+	// A full page of which retention dropped some: fill it from the leader, as Read does.
 	for cursor := from - 1; !confirmed && len(out) < limit; {
 		d, err := s.next(ctx, v, all, cursor+1)
 		if err != nil || d == nil {
@@ -143,6 +152,10 @@ func (s *Store) readTail(ctx context.Context, after uint64, limit int) ([]store.
 	}
 	return out, nil
 }
+
+// tailLeaderReads is how many events readTail asks the leader for one by one before it reads
+// the rest of a longer tail in a direct batch.
+const tailLeaderReads = 2
 
 // readDirect is Read on a single-replica stream: one batch request for all agents, or one
 // per listed agent merged by Pos.
