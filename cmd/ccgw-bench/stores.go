@@ -23,10 +23,6 @@ var allStores = []string{storeMemory, storeEmbedded, storeCluster}
 // clusterNodes is the size of the cluster store's NATS cluster and its stream replicas.
 const clusterNodes = 3
 
-// storeIndex numbers a store for agent id ranges: each store's bridges sign in agents of their
-// own, so bridges on different stores can share one simulator.
-func storeIndex(store string) int { return slices.Index(allStores, store) }
-
 // stores prepares the backends the bench's bridges run on: the NATS cluster (nats-server built
 // from the module version go.mod pins, three processes on loopback) when cluster is measured,
 // and fresh data directories and stream prefixes for each bridge.
