@@ -15,9 +15,9 @@ import (
 )
 
 // mirror is a local copy of a KV bucket, fed by a watcher: the value of every key (by its
-// untokened name) as decoded by decode, and the bucket stream's newest sequence applied. Reading all sessions or all
-// leases from it costs no request, where a listing from the bucket costs one per key: the
-// takeover sweep reads them every second. One goroutine of the store owns the watcher and
+// untokened name) as decoded by decode, and the bucket stream's newest sequence applied.
+// Reading all sessions or all leases from it costs no request, where a listing from the bucket
+// costs one per key: the takeover sweep reads them every second. One goroutine of the store owns the watcher and
 // restarts it (with backoff) when it ends; Close stops it.
 type mirror[T any] struct {
 	kv     jetstream.KeyValue
@@ -28,7 +28,7 @@ type mirror[T any] struct {
 	seq     uint64        // the newest bucket sequence applied
 	ready   bool          // the initial values are in
 	moved   chan struct{} // closed and replaced whenever seq or ready changes
-	sorted  []string      // keys in agent order, rebuilt after a change (nil: stale)
+	sorted  []string      // keys in agent order, rebuilt after a key came or went (nil: stale)
 }
 
 func newMirror[T any](kv jetstream.KeyValue, decode func(jetstream.KeyValueEntry) (T, bool)) *mirror[T] {
@@ -83,17 +83,21 @@ func (m *mirror[T]) watch(ctx context.Context) {
 				target = fresh
 			}
 			if key, ok := untoken(e.Key()); ok {
+				_, had := target[key]
 				v, keep := m.decode(e)
-				if e.Operation() != jetstream.KeyValuePut || !keep {
-					delete(target, key)
-				} else {
+				keep = keep && e.Operation() == jetstream.KeyValuePut
+				if keep {
 					target[key] = v
+				} else {
+					delete(target, key)
+				}
+				// Most updates rewrite a key (a lease renewal, a rotated GUID): the key order
+				// stands, and only a key that came or went makes the next listing sort again.
+				if had != keep && fresh == nil {
+					m.sorted = nil
 				}
 			}
 			m.seq = max(m.seq, e.Revision())
-			if fresh == nil {
-				m.sorted = nil
-			}
 		}
 		m.signal()
 		m.mu.Unlock()
@@ -126,10 +130,11 @@ func (m *mirror[T]) caughtUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var last uint64
-	if info, ok := st.(*jetstream.KeyValueBucketStatus); ok {
-		last = info.StreamInfo().State.LastSeq
+	info, ok := st.(*jetstream.KeyValueBucketStatus)
+	if !ok {
+		return errMirrorBehind // no newest sequence to wait for: read the bucket instead
 	}
+	last := info.StreamInfo().State.LastSeq
 	for {
 		m.mu.Lock()
 		done, moved := m.ready && m.seq >= last, m.moved
